@@ -1,0 +1,63 @@
+# Two commands on a bare machine with Python 3.11+:  make run  |  make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint check messages compilemessages migrate demo serve lock bench clean browser-deps
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $@ $(VENV)/.base-installed
+
+# Compiled in Python (polib), so no system gettext is needed.
+compilemessages: $(VENV)/.base-installed
+	$(MANAGE) compile_catalogs
+
+migrate: $(VENV)/.base-installed compilemessages
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed compilemessages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the interface catalogs from the source (needs GNU gettext: apt-get install gettext).
+messages: $(VENV)/.base-installed
+	$(MANAGE) makemessages --no-obsolete --no-location -l tr -l de -i ".venv/*" -i "bench/*"
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lock:
+	$(PYTHON) requirements/lock.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static_collected test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,13 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+from forum import services as forum_services
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Creates the forum profile with the account, so every member has a public name."""
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            forum_services.profile_create(user=user, display_name=form.cleaned_data["display_name"])
+        return user

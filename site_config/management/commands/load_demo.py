@@ -1,0 +1,25 @@
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app that has demo content gives a ``demo.py`` with ``load(command)``; they run in
+# this order (later steps build on earlier ones) and each is idempotent.
+DEMO_APPS = ["site_config", "kb", "forum", "search"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo help center (languages, admin user, pages, threads). Safe to rerun."
+
+    def handle(self, *args, **options):
+        for app in DEMO_APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            self.stdout.write(f"Demo content: {app}")
+            with transaction.atomic():
+                module.load(self)
+        self.stdout.write(self.style.SUCCESS("Demo content is in place."))

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+def switch_language(request, language: str):
+    """Remember the visitor's language and send them to the page in that language.
+
+    A plain link rather than Django's POST-only ``set_language``: the switcher then needs no
+    CSRF token, so public pages stay cacheable, and it works without JavaScript. The only
+    thing a forged link can do is change the language cookie, which the URL prefix overrides
+    on every public page anyway.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("Unknown language")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = f"/{language}/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        httponly=True,
+    )
+    return response

@@ -1,0 +1,174 @@
+"""Accounts: sign-up with e-mail confirmation in every language, no account enumeration,
+and the confirmed-e-mail gate the forum relies on before anyone may post."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from forum import permissions
+from forum.models import Profile
+from tests.factories import PASSWORD, UserFactory
+
+CONFIRM_LINK = re.compile(r"http://testserver(/accounts/confirm-email/[^\s]+/)")
+
+# A word each language's confirmation e-mail must contain (allauth's catalogs, our adapter).
+CONFIRM_WORD = {"en": "confirm", "tr": "onay", "de": "bestätig"}
+
+
+def _sign_up(client, language: str, email: str, name: str = "Ayşe Yılmaz"):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.post(
+        "/accounts/signup/",
+        {"display_name": name, "email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "tr", "de"])
+def test_sign_up_confirm_email_and_be_signed_in(client, help_center, language, mailoutbox):
+    response = _sign_up(client, language, f"new-{language}@example.com")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session  # not signed in before confirming
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [f"new-{language}@example.com"]
+    assert CONFIRM_WORD[language] in (message.subject + message.body).lower()
+
+    link = CONFIRM_LINK.search(message.body).group(1)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert page.headers["Content-Language"] == language
+    response = client.post(link)
+
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email=f"new-{language}@example.com")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert EmailAddress.objects.get(user=user).verified
+    assert Profile.objects.get(user=user).display_name == "Ayşe Yılmaz"
+    assert permissions.can_post(user)
+
+
+def test_sign_up_with_a_taken_address_looks_exactly_like_a_new_one(client, help_center):
+    UserFactory(email="taken@example.com")
+    mail.outbox.clear()
+
+    taken = _sign_up(client, "en", "taken@example.com")
+    fresh = _sign_up(client, "en", "fresh@example.com")
+
+    assert (taken.status_code, taken.url) == (fresh.status_code, fresh.url)
+    # The owner of the taken address is told by e-mail instead; nobody else learns anything.
+    assert [m.to for m in mail.outbox] == [["taken@example.com"], ["fresh@example.com"]]
+    assert get_user_model().objects.filter(email="taken@example.com").count() == 1
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, help_center, mailoutbox):
+    UserFactory(email="known@example.com")
+    known = client.post("/accounts/password/reset/", {"email": "known@example.com"})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+
+
+def test_unconfirmed_member_cannot_sign_in_and_is_sent_a_new_link(client, help_center, mailoutbox):
+    UserFactory(email="pending@example.com", email_address__verified=False)
+    response = client.post(
+        "/accounts/login/", {"login": "pending@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+    assert len(mailoutbox) == 1
+
+
+def test_unconfirmed_member_may_not_post(db):
+    unconfirmed = UserFactory(email_address__verified=False)
+    confirmed = UserFactory()
+    assert not permissions.can_post(unconfirmed)
+    assert permissions.can_post(confirmed)
+
+
+def test_anonymous_and_deactivated_members_may_not_post(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    banned = UserFactory(is_active=False)
+    assert not permissions.can_post(AnonymousUser())
+    assert not permissions.can_post(banned)
+
+
+def test_sign_in_with_email_and_password(client, help_center):
+    user = UserFactory(email="reader@example.com")
+    response = client.post(
+        "/accounts/login/", {"login": "READER@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_repeated_failed_logins_lock_the_account_for_a_while(client, help_center):
+    UserFactory(email="target@example.com")
+    for i in range(5):
+        client.post("/accounts/login/", {"login": "target@example.com", "password": f"wrong-{i}"})
+
+    # Even the right password is refused until the lock expires.
+    response = client.post(
+        "/accounts/login/", {"login": "target@example.com", "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_form_keeps_what_was_typed_and_explains_errors(client, help_center):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    response = client.post(
+        "/accounts/signup/",
+        {"display_name": "Jürgen", "email": "not-an-email", "password1": "x", "password2": "y"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="Jürgen"' in html
+    assert 'value="not-an-email"' in html
+    assert "E-Mail-Adresse" in html  # German error text and labels
+
+
+@pytest.mark.parametrize("name", ["ADMİN", "admın", "Admin", "  SUPPORT ", "Destek", "Moderatör"])
+def test_staff_like_display_names_are_refused_in_any_casing(client, help_center, name):
+    response = _sign_up(client, "tr", "someone@example.com", name=name)
+    assert response.status_code == 200
+    assert "ayrılmıştır" in response.content.decode()  # Turkish: "reserved"
+    assert not get_user_model().objects.filter(email="someone@example.com").exists()
+
+
+def test_member_changes_display_name(client, help_center):
+    user = UserFactory(profile="Old name")
+    client.force_login(user)
+    response = client.post("/accounts/profile/", {"display_name": "  Zeynep   K. "})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).display_name == "Zeynep K."
+    assert "Zeynep K." in client.get("/en/").content.decode()
+
+
+def test_invalid_display_name_re_renders_with_the_typed_value(client, help_center):
+    user = UserFactory(profile="Old name")
+    client.force_login(user)
+    response = client.post("/accounts/profile/", {"display_name": "x"})
+    assert response.status_code == 200
+    assert 'value="x"' in response.content.decode()
+    assert Profile.objects.get(user=user).display_name == "Old name"
+
+
+def test_profile_page_needs_sign_in(client, help_center):
+    response = client.get("/accounts/profile/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_admin_sends_editors_to_the_one_sign_in(client, help_center):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")

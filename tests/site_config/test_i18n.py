@@ -1,0 +1,132 @@
+"""Three languages: every page says its language, the switcher keeps the visitor on the
+same page's translation, and the interface catalogs are complete."""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from wagtail.models import Locale
+
+from kb.models import HelpCenterPage
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def _switcher_links(html: str) -> dict[str, str]:
+    nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+    return {
+        code: href.replace("&amp;", "&")
+        for href, code in re.findall(r'<a href="([^"]+)"[^>]*data-language="(\w+)"', nav)
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_answers_in_its_language(client, help_center, language):
+    response = client.get(f"/{language}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}" dir="ltr">' in html
+    assert help_center[language].title in html
+
+
+def test_bare_root_redirects_to_the_browsers_language(client, help_center):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,en;q=0.5")
+    assert response.status_code == 302
+    assert response.url == "/de/"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_unprefixed_pages_follow_the_chosen_language(client, help_center, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get("/accounts/signup/").content.decode()
+    assert f'<html lang="{language}"' in html
+
+
+def _translated_child(help_center, slugs: dict[str, str]) -> dict[str, HelpCenterPage]:
+    english = help_center["en"].add_child(
+        instance=HelpCenterPage(title="Returns", slug=slugs["en"])
+    )
+    english.save_revision().publish()
+    pages = {"en": english}
+    for code, slug in slugs.items():
+        if code == "en":
+            continue
+        copy = english.copy_for_translation(Locale.objects.get(language_code=code))
+        copy.slug = slug
+        copy.title = f"Returns ({code})"
+        copy.save_revision().publish()
+        pages[code] = copy
+    return pages
+
+
+def test_switcher_keeps_the_visitor_on_the_same_page(client, help_center):
+    _translated_child(help_center, {"en": "returns", "tr": "iadeler", "de": "ruecksendungen"})
+
+    links = _switcher_links(client.get("/en/returns/").content.decode())
+
+    assert set(links) == {"tr", "de"}  # the current language is not a link
+    response = client.get(links["tr"])
+    assert response.status_code == 302
+    assert response.url == "/tr/iadeler/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "tr"
+    assert client.get(response.url).status_code == 200
+    assert client.get(links["de"]).url == "/de/ruecksendungen/"
+
+
+def test_switcher_sends_to_the_language_home_when_no_translation_exists(client, help_center):
+    _translated_child(help_center, {"en": "returns"})
+    links = _switcher_links(client.get("/en/returns/").content.decode())
+    assert client.get(links["de"]).url == "/de/"
+
+
+def test_switcher_keeps_the_search_query(client, help_center):
+    links = _switcher_links(client.get("/en/search/?q=iade").content.decode())
+    assert client.get(links["tr"]).url == "/tr/search/?q=iade"
+
+
+def test_switcher_on_account_pages_stays_on_the_page(client, help_center):
+    links = _switcher_links(client.get("/accounts/login/").content.decode())
+    response = client.get(links["tr"])
+    assert response.url == "/accounts/login/"
+    assert '<html lang="tr"' in client.get(response.url).content.decode()
+
+
+def test_switcher_refuses_to_redirect_off_site(client, help_center):
+    response = client.get("/language/tr/?next=https://evil.example/")
+    assert response.url == "/tr/"
+
+
+def test_unknown_language_is_not_found(client, help_center):
+    assert client.get("/language/xx/?next=/en/", follow=True).status_code == 404
+
+
+def test_pages_announce_their_translations_to_search_engines(client, help_center):
+    _translated_child(help_center, {"en": "returns", "tr": "iadeler"})
+    html = client.get("/tr/iadeler/").content.decode()
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/returns/">' in html
+    assert '<link rel="alternate" hreflang="tr" href="http://testserver/tr/iadeler/">' in html
+    assert 'hreflang="de"' not in html.split("</head>")[0]  # no German version exists
+
+
+@pytest.mark.parametrize("language", ["tr", "de"])
+def test_interface_catalog_is_complete(language):
+    catalog = polib.pofile(
+        str(Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po")
+    )
+    assert catalog.percent_translated() == 100, [e.msgid for e in catalog.untranslated_entries()]
+    assert not catalog.fuzzy_entries()
+    for entry in catalog.translated_entries():
+        # A lost placeholder would crash or garble the page at render time.
+        assert set(re.findall(r"%\(\w+\)s", entry.msgid)) == set(
+            re.findall(r"%\(\w+\)s", entry.msgstr or entry.msgstr_plural[0])
+        ), entry.msgid
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("tr", "Yardım merkezinde ara"), ("de", "Im Hilfecenter suchen")],
+)
+def test_interface_is_translated(client, help_center, language, expected):
+    assert expected in client.get(f"/{language}/").content.decode()

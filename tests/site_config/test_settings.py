@@ -1,0 +1,100 @@
+"""The settings module refuses unsafe production configurations and passes Django's
+deployment checklist with production values. Each case runs in a fresh interpreter,
+because settings are read once per process."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-long-random-production-secret-key-for-tests-0123456789-abcdefghij",
+    "ALLOWED_HOSTS": "help.example.com",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, *args],
+        env={**clean, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _load_settings(env):
+    return _run(["-c", "import django; django.setup()"], env)
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _load_settings(env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _load_settings({**PRODUCTION_ENV, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _load_settings({**PRODUCTION_ENV, "DEBUG": "true"})
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_debug_off_outside_production_still_needs_a_secret_key():
+    result = _load_settings({"DJANGO_ENV": "development", "DEBUG": "false", "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_development_starts_with_defaults():
+    result = _load_settings({"DJANGO_ENV": "development", "SECRET_KEY": ""})
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_checklist_is_clean_with_production_settings():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_environment_variables_reach_the_settings():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
+        "s.EMAIL_BACKEND, s.TASKS['default']['BACKEND'], s.ELASTICSEARCH_URL)"
+    )
+    result = _run(
+        ["-c", code],
+        {
+            **PRODUCTION_ENV,
+            "DATABASE_URL": "postgres://u:p@db.internal:5432/help",
+            "REDIS_URL": "redis://cache.internal:6379/0",
+            "EMAIL_URL": "smtp://mailer:secret@smtp.internal:587/?tls=True",
+            "ELASTICSEARCH_URL": "http://search.internal:9200",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "django_tasks_db.DatabaseBackend",
+        "http://search.internal:9200",
+    ]
+
+
+def test_tests_run_with_fast_hasher_and_immediate_tasks():
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+    assert not settings.DEBUG
