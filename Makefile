@@ -56,6 +56,10 @@ messages: $(VENV)/.base-installed
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# Benchmarks report ratios to a reference measured in the same run (the machine is noisy).
+bench: $(VENV)/.dev-installed compilemessages
+	$(PY) bench/pages.py
+
 lock:
 	$(PYTHON) requirements/lock.py
 

@@ -17,8 +17,8 @@ HOMES = {
     },
     "de": {
         "title": "Wie können wir helfen?",
-        "intro": "Antworten zu Bestellungen, Lieferung, Rücksendungen und Ihrem Konto, rund um "
-        "die Uhr. Suchen Sie zuerst oder fragen Sie die Community.",
+        "intro": "Antworten zu Bestellungen, Lieferung, Rücksendungen und deinem Konto, rund um "
+        "die Uhr. Such zuerst oder frag die Community.",
     },
 }
 
@@ -48,7 +48,11 @@ def _ensure_english_home() -> HelpCenterPage:
     locale = Locale.objects.get(language_code="en")
     home = HelpCenterPage.objects.filter(locale=locale, depth=2).first()
     if home is None:
-        root = Page.get_first_root_node()
+        # Wagtail's migrations make the tree root; a flushed database (transactional tests,
+        # ``flush``) has none, so the demo recreates it rather than failing.
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root", locale=locale)
+        )
         home = root.add_child(
             instance=HelpCenterPage(
                 title=HOMES["en"]["title"], slug="help", intro=HOMES["en"]["intro"], locale=locale

@@ -10,6 +10,9 @@ from django.views.decorators.http import require_GET
 def switch_language(request, language: str):
     """Remember the visitor's language and send them to the page in that language.
 
+    Needed for pages without a language prefix (``/accounts/``), whose language comes only
+    from the cookie; on prefixed pages ``RememberLanguageMiddleware`` would set it anyway.
+
     A plain link rather than Django's POST-only ``set_language``: the switcher then needs no
     CSRF token, so public pages stay cacheable, and it works without JavaScript. The only
     thing a forged link can do is change the language cookie, which the URL prefix overrides

@@ -1,11 +1,12 @@
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.utils import subprocess_env
 
 
 @pytest.mark.django_db
@@ -48,11 +49,10 @@ def test_readiness_fails_when_the_database_is_unreachable(unused_tcp_port):
         "import django, json; django.setup(); from django.test import Client; "
         "r = Client().get('/readyz'); print(r.status_code, json.dumps(r.json()))"
     )
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "development",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{unused_tcp_port}/helpcenter",
-    }
+    env = subprocess_env(
+        DJANGO_ENV="development",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{unused_tcp_port}/helpcenter",
+    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=env,

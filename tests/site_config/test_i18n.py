@@ -130,3 +130,11 @@ def test_interface_catalog_is_complete(language):
 )
 def test_interface_is_translated(client, help_center, language, expected):
     assert expected in client.get(f"/{language}/").content.decode()
+
+
+def test_account_pages_follow_the_language_of_the_last_page_read(client, help_center):
+    first = client.get("/de/")
+    assert first.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+    assert '<html lang="de"' in client.get("/accounts/signup/").content.decode()
+    # Already remembered: no cookie is written again, so the page stays cacheable.
+    assert settings.LANGUAGE_COOKIE_NAME not in client.get("/de/").cookies

@@ -2,11 +2,12 @@
 deployment checklist with production values. Each case runs in a fresh interpreter,
 because settings are read once per process."""
 
-import os
 import subprocess
 import sys
 
 from django.conf import settings
+
+from tests.utils import subprocess_env
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -17,10 +18,9 @@ PRODUCTION_ENV = {
 
 
 def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     return subprocess.run(
         [sys.executable, *args],
-        env={**clean, **env},
+        env=subprocess_env(**env),
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
