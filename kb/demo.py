@@ -1,5 +1,8 @@
 """Demo knowledge base: one help center home per language, linked as translations."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
 from kb.models import HelpCenterPage
@@ -59,11 +62,17 @@ def _ensure_english_home() -> HelpCenterPage:
             )
         )
         home.save_revision().publish()
+    address = urlsplit(settings.BASE_URL)
+    port = address.port or (443 if address.scheme == "https" else 80)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True
+            hostname=address.hostname, port=port, root_page=home, is_default_site=True
         )
+    if (site.hostname, site.port) != (address.hostname, port):
+        # Absolute links (sitemap, e-mails) must point where the site is really served.
+        site.hostname, site.port = address.hostname, port
+        site.save()
     if site.root_page_id != home.pk:
         old_root = site.root_page
         site.root_page = home

@@ -1,8 +1,10 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
 from forum.models import Profile
+from kb.models import HelpCenterPage
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -32,3 +34,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     def profile(self, create, extracted, **kwargs):
         if create:
             Profile.objects.create(user=self, display_name=extracted or f"Member {self.pk}")
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A published page under ``parent`` (Wagtail pages are created through the tree)."""
+
+    class Meta:
+        abstract = True
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    slug = factory.LazyAttribute(lambda p: slugify(p.title))
+
+    @classmethod
+    def _create(cls, model_class, *args, parent, publish=True, **kwargs):
+        page = parent.add_child(instance=model_class(*args, **kwargs))
+        if publish:
+            page.save_revision().publish()
+        return page
+
+
+class HelpCenterPageFactory(PageFactory):
+    class Meta:
+        model = HelpCenterPage

@@ -172,3 +172,21 @@ def test_admin_sends_editors_to_the_one_sign_in(client, help_center):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_member_changes_email_after_confirming_the_new_address(client, help_center, mailoutbox):
+    user = UserFactory(email="old@example.com")
+    client.force_login(user)
+
+    response = client.post("/accounts/email/", {"email": "new@example.com", "action_add": ""})
+
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [["new@example.com"]]
+    assert EmailAddress.objects.get_primary(user).email == "old@example.com"  # not yet
+    link = CONFIRM_LINK.search(mailoutbox[0].body).group(1)
+    client.post(link)
+    user.refresh_from_db()
+    assert user.email == "new@example.com"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
+        "new@example.com"
+    ]

@@ -7,9 +7,11 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from wagtail.models import Locale
 
 from kb.models import HelpCenterPage
+from tests.factories import HelpCenterPageFactory
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -45,10 +47,7 @@ def test_unprefixed_pages_follow_the_chosen_language(client, help_center, langua
 
 
 def _translated_child(help_center, slugs: dict[str, str]) -> dict[str, HelpCenterPage]:
-    english = help_center["en"].add_child(
-        instance=HelpCenterPage(title="Returns", slug=slugs["en"])
-    )
-    english.save_revision().publish()
+    english = HelpCenterPageFactory(parent=help_center["en"], title="Returns", slug=slugs["en"])
     pages = {"en": english}
     for code, slug in slugs.items():
         if code == "en":
@@ -138,3 +137,26 @@ def test_account_pages_follow_the_language_of_the_last_page_read(client, help_ce
     assert '<html lang="de"' in client.get("/accounts/signup/").content.decode()
     # Already remembered: no cookie is written again, so the page stays cacheable.
     assert settings.LANGUAGE_COOKIE_NAME not in client.get("/de/").cookies
+
+
+def test_editor_translates_a_page_with_wagtail_localize(client, help_center):
+    """The editors' workflow: "Translate this page" in the admin makes a linked draft in
+    the target language, which records the source it was made from."""
+    from django.contrib.auth import get_user_model
+    from wagtail_localize.models import Translation
+
+    english = HelpCenterPageFactory(parent=help_center["en"], title="Shipping", slug="shipping")
+    client.force_login(get_user_model().objects.get(email="admin@example.com"))
+    turkish = Locale.objects.get(language_code="tr")
+
+    response = client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
+        {"locales": [turkish.pk]},
+    )
+
+    assert response.status_code == 302
+    translated = english.get_translation(turkish)
+    assert translated.translation_key == english.translation_key
+    translation = Translation.objects.get(target_locale=turkish)
+    assert translation.source.object_id == english.translation_key
+    assert not translated.live  # a draft until a translator finishes and publishes it

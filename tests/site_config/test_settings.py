@@ -2,6 +2,7 @@
 deployment checklist with production values. Each case runs in a fresh interpreter,
 because settings are read once per process."""
 
+import re
 import subprocess
 import sys
 
@@ -98,3 +99,18 @@ def test_tests_run_with_fast_hasher_and_immediate_tasks():
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
     assert settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
     assert not settings.DEBUG
+
+
+def test_production_serves_static_files_with_hashed_names(tmp_path):
+    code = (
+        "import django; django.setup(); "
+        "from django.core.management import call_command; "
+        "call_command('collectstatic', interactive=False, verbosity=0); "
+        "from django.templatetags.static import static; print(static('css/site.css'))"
+    )
+    result = _run(["-c", code], {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    url = result.stdout.strip()
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", url), url
+    assert (tmp_path / url.removeprefix("/static/")).exists()
+    assert (tmp_path / (url.removeprefix("/static/") + ".gz")).exists()  # WhiteNoise

@@ -12,14 +12,16 @@ class Command(BaseCommand):
     help = "Load the demo help center (languages, admin user, pages, threads). Safe to rerun."
 
     def handle(self, *args, **options):
+        modules = []
         for app in DEMO_APPS:
             try:
-                module = importlib.import_module(f"{app}.demo")
+                modules.append(importlib.import_module(f"{app}.demo"))
             except ModuleNotFoundError as exc:
                 if exc.name != f"{app}.demo":
                     raise
-                continue
-            self.stdout.write(f"Demo content: {app}")
+        for module in modules:
+            # Long steps (articles, threads) show their own progress bar.
+            self.stdout.write(f"Demo content: {module.__name__.split('.')[0]}")
             with transaction.atomic():
                 module.load(self)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
