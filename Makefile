@@ -7,6 +7,8 @@ MANAGE := $(PY) manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# Absolute links (sitemap, e-mails) follow where make run serves.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint check messages compilemessages migrate demo serve lock bench clean browser-deps
 
@@ -31,11 +33,11 @@ migrate: $(VENV)/.base-installed compilemessages
 	$(MANAGE) migrate --noinput
 
 demo: migrate
-	$(MANAGE) load_demo
+	BASE_URL=$(BASE_URL) $(MANAGE) load_demo
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	BASE_URL=$(BASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed compilemessages
 	$(BIN)/ruff check .

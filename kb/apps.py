@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class KbConfig(AppConfig):
     name = "kb"
     verbose_name = _("Knowledge base")
+
+    def ready(self):
+        from kb import receivers  # noqa: F401 - connects the publishing receivers

@@ -1,11 +1,34 @@
-"""Demo knowledge base: one help center home per language, linked as translations."""
+"""Demo knowledge base: a help center home per language, then every topic file in
+``kb/demo_content/`` (topics, FAQ pages, how-to videos, policies with two versions), written
+in en, tr and de and linked as translations.
 
+Idempotent: pages are found by a translation key derived from their content key, and a page
+that exists is left as it is (an editor may have changed it since).
+"""
+
+import json
+import uuid
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files import File
+from django.utils import timezone
+from django.utils.html import escape
+from tqdm import tqdm
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
+from wagtail.rich_text import RichText
 
-from kb.models import HelpCenterPage
+from kb.blocks import anchor_for
+from kb.models import FaqPage, HelpCenterPage, HowToVideoPage, PolicyPage, PolicyVersion, TopicPage
+
+CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
+ASSETS_DIR = CONTENT_DIR / "assets"
+LANGUAGES = ("en", "tr", "de")
+NAMESPACE = uuid.UUID("6f1d8a52-5b8e-4d0e-9a53-2c3b7f0e9d11")
 
 HOMES = {
     "en": {
@@ -26,25 +49,37 @@ HOMES = {
 }
 
 
+def key_for(content_key: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, content_key)
+
+
+def paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{escape(text)}</p>" for text in texts)
+
+
 def load(command) -> None:
     home = _ensure_english_home()
-    for code, text in HOMES.items():
-        if code == "en":
-            continue
-        locale = Locale.objects.get(language_code=code)
-        translation = home.get_translation_or_none(locale)
-        if translation is None:
-            translation = home.copy_for_translation(locale)
-        translation = translation.specific
-        if (translation.title, translation.intro, translation.live) != (
-            text["title"],
-            text["intro"],
-            True,
-        ):
-            translation.title = text["title"]
-            translation.intro = text["intro"]
-            translation.save_revision().publish()
-    command.stdout.write(f"  help center homes: {', '.join(HOMES)}")
+    locales = {code: Locale.objects.get(language_code=code) for code in LANGUAGES}
+    homes = {"en": home}
+    for code in LANGUAGES[1:]:
+        homes[code] = _ensure_home_translation(home, locales[code], HOMES[code])
+    topics = sorted(
+        (json.loads(path.read_text(encoding="utf-8")) for path in CONTENT_DIR.glob("*.json")),
+        key=lambda t: t["order"],
+    )
+    articles = sum(len(t["articles"]) for t in topics)
+    with tqdm(total=len(topics) + articles, desc="  articles", file=command.stdout) as progress:
+        for topic in topics:
+            topic_pages = _ensure_translated(home, TopicPage, topic["key"], topic, _topic_fields)
+            progress.update()
+            for article in topic["articles"]:
+                _load_article(topic_pages["en"], article)
+                progress.update()
+    _ensure_locale_synchronisation(locales)
+    command.stdout.write(f"  help center: {len(topics)} topics, {articles} articles per language")
+
+
+# --- pages -----------------------------------------------------------------------------------
 
 
 def _ensure_english_home() -> HelpCenterPage:
@@ -62,6 +97,11 @@ def _ensure_english_home() -> HelpCenterPage:
             )
         )
         home.save_revision().publish()
+    _point_site_at(home)
+    return home
+
+
+def _point_site_at(home: HelpCenterPage) -> None:
     address = urlsplit(settings.BASE_URL)
     port = address.port or (443 if address.scheme == "https" else 80)
     site = Site.objects.filter(is_default_site=True).first()
@@ -81,4 +121,215 @@ def _ensure_english_home() -> HelpCenterPage:
         # Wagtail's "Welcome to your new Wagtail site!" placeholder has no place here.
         if not isinstance(old_root.specific, HelpCenterPage) and old_root.depth == 2:
             old_root.delete()
-    return home
+
+
+def _ensure_home_translation(home, locale, text) -> HelpCenterPage:
+    translation = home.get_translation_or_none(locale)
+    if translation is None:
+        translation = home.copy_for_translation(locale)
+        translation = translation.specific
+        translation.title = text["title"]
+        translation.intro = text["intro"]
+        translation.save_revision().publish()
+    return translation.specific
+
+
+def _ensure_translated(parent_en, model, content_key, data, fields_for) -> dict[str, Page]:
+    """The English page under ``parent_en`` and its tr/de translations, created if missing."""
+    tags = data.get("tags", {})
+    translation_key = key_for(content_key)
+    pages = {
+        p.locale.language_code: p
+        for p in Page.objects.filter(translation_key=translation_key).select_related("locale")
+    }
+    if "en" not in pages:
+        english = model(
+            locale=parent_en.locale,
+            translation_key=translation_key,
+            **fields_for(data["en"], data),
+        )
+        if tags.get("en"):
+            english.tags.add(*tags["en"])
+        parent_en.add_child(instance=english)
+        english.save_revision().publish()
+        pages["en"] = english
+    for code in LANGUAGES[1:]:
+        if code in pages:
+            continue
+        copy = pages["en"].specific.copy_for_translation(Locale.objects.get(language_code=code))
+        copy = copy.specific
+        for name, value in fields_for(data[code], data).items():
+            setattr(copy, name, value)
+        if hasattr(copy, "tags"):
+            # The copy came with the English tags; each language has its own words.
+            copy.tags.set(tags.get(code, []))
+        copy.save_revision().publish()
+        pages[code] = copy
+    return pages
+
+
+def _topic_fields(text, data) -> dict:
+    return {
+        "title": text["title"],
+        "slug": text["slug"],
+        "intro": text["intro"],
+        "search_description": text["description"],
+    }
+
+
+def _article_fields(text) -> dict:
+    return {
+        "title": text["title"],
+        "slug": text["slug"],
+        "intro": text.get("intro") or text["description"],
+        "search_description": text["description"],
+        "last_reviewed_at": timezone.localdate() - timedelta(days=20),
+    }
+
+
+def _faq_fields(text, data) -> dict:
+    return {
+        **_article_fields(text),
+        "items": [
+            (
+                "item",
+                {
+                    "question": item["question"],
+                    "answer": RichText(paragraphs(item["answer"])),
+                    "anchor": anchor_for(item["question"]),
+                },
+            )
+            for item in text["items"]
+        ],
+    }
+
+
+def _howto_fields(text, data) -> dict:
+    language = _language_of(text, data)
+    return {
+        **_article_fields(text),
+        "video_seconds": data["video_seconds"],
+        "total_minutes": data["duration_minutes"],
+        "video_file": _demo_video(data["key"], language),
+        "poster": _demo_poster(data["key"], language, text["title"]),
+        "you_need": [("thing", thing) for thing in text["you_need"]],
+        "steps": [
+            (
+                "step",
+                {"title": s["title"], "text": RichText(paragraphs([s["text"]])), "image": None},
+            )
+            for s in text["steps"]
+        ],
+        "chapters": [
+            ("chapter", {"seconds": c["seconds"], "title": c["title"]}) for c in text["chapters"]
+        ],
+        "transcript": paragraphs(text["transcript"]),
+    }
+
+
+def _policy_fields_for(version):
+    def fields(text, data) -> dict:
+        version_text = version[_language_of(text, data)]
+        return {
+            **_article_fields(text),
+            "intro": version_text["summary"][0],
+            "summary": "<ul>"
+            + "".join(f"<li>{escape(point)}</li>" for point in version_text["summary"])
+            + "</ul>",
+            "body": [
+                (
+                    "section",
+                    {
+                        "heading": section["heading"],
+                        "body": RichText(paragraphs(section["paragraphs"])),
+                    },
+                )
+                for section in version_text["sections"]
+            ],
+            "effective_date": date.fromisoformat(version["effective_date"]),
+            "change_note": version_text["change_note"],
+        }
+
+    return fields
+
+
+def _language_of(text, data) -> str:
+    return next(code for code in LANGUAGES if data.get(code) is text)
+
+
+def _load_article(topic_en, article) -> None:
+    kind = article["type"]
+    if kind == "faq":
+        _ensure_translated(topic_en, FaqPage, article["key"], article, _faq_fields)
+    elif kind == "howto":
+        _ensure_translated(topic_en, HowToVideoPage, article["key"], article, _howto_fields)
+    else:
+        _load_policy(topic_en, article)
+
+
+def _load_policy(topic_en, article) -> dict[str, Page]:
+    """Publish every version in order, so each language has its public change history."""
+    first, *later = article["versions"]
+    pages = _ensure_translated(
+        topic_en, PolicyPage, article["key"], article, _policy_fields_for(first)
+    )
+    for code, page in pages.items():
+        page = page.specific
+        if PolicyVersion.objects.filter(page=page).count() > 1:
+            continue
+        for version in later:
+            for name, value in _policy_fields_for(version)(article[code], article).items():
+                setattr(page, name, value)
+            page.save_revision().publish()
+        _backdate_versions(page, article["versions"])
+    return pages
+
+
+def _backdate_versions(page, versions) -> None:
+    """Demo versions were published before they took effect, not all today."""
+    for number, version in enumerate(versions, start=1):
+        published = timezone.make_aware(
+            datetime.combine(date.fromisoformat(version["effective_date"]), time(9))
+            - timedelta(days=21)
+        )
+        PolicyVersion.objects.filter(page=page, number=number).update(published_at=published)
+        if number == 1:
+            Page.objects.filter(pk=page.pk).update(first_published_at=published)
+        if number == len(versions):
+            Page.objects.filter(pk=page.pk).update(last_published_at=published)
+
+
+# --- media -----------------------------------------------------------------------------------
+
+
+def _demo_poster(key: str, language: str, title: str) -> Image | None:
+    path = ASSETS_DIR / f"{key}-{language}.png"
+    if not path.exists():
+        return None
+    existing = Image.objects.filter(title=f"demo:{key}:{language}").first()
+    if existing:
+        return existing
+    with path.open("rb") as handle:
+        return Image.objects.create(title=f"demo:{key}:{language}", file=File(handle, path.name))
+
+
+def _demo_video(key: str, language: str) -> Document | None:
+    path = ASSETS_DIR / f"{key}-{language}.webm"
+    if not path.exists():
+        return None
+    existing = Document.objects.filter(title=f"demo:{key}:{language}").first()
+    if existing:
+        return existing
+    with path.open("rb") as handle:
+        return Document.objects.create(title=f"demo:{key}:{language}", file=File(handle, path.name))
+
+
+def _ensure_locale_synchronisation(locales) -> None:
+    """New English articles appear in tr and de at once (as aliases, shown with a notice)
+    until someone translates them: a reader never meets a 404 for a missing translation."""
+    from wagtail_localize.models import LocaleSynchronization
+
+    for code in LANGUAGES[1:]:
+        LocaleSynchronization.objects.get_or_create(
+            locale=locales[code], defaults={"sync_from": locales["en"]}
+        )

@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from forum import views as forum_views
+from kb.sitemaps import HelpCenterSitemap
 from site_config import health, views
 
 # Django admin logs in through allauth too: one login form, one set of rate limits.
@@ -25,7 +26,7 @@ urlpatterns = [
     path("accounts/profile/", forum_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": HelpCenterSitemap}}, name="sitemap"),
 ]
 
 if settings.DEBUG:
@@ -35,6 +36,7 @@ if settings.DEBUG:
 # serving comes last because it matches any path.
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
+    path("kb/", include("kb.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,10 +1,13 @@
+from datetime import date
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
+from wagtail.rich_text import RichText
 
 from forum.models import Profile
-from kb.models import HelpCenterPage
+from kb.models import FaqPage, HelpCenterPage, HowToVideoPage, PolicyPage, TopicPage
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -56,3 +59,77 @@ class PageFactory(factory.django.DjangoModelFactory):
 class HelpCenterPageFactory(PageFactory):
     class Meta:
         model = HelpCenterPage
+
+
+class TopicPageFactory(PageFactory):
+    class Meta:
+        model = TopicPage
+
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    intro = "Everything about this topic."
+
+
+def faq_items(*pairs: tuple[str, str]) -> list:
+    return [
+        ("item", {"question": q, "answer": RichText(f"<p>{a}</p>"), "anchor": ""}) for q, a in pairs
+    ]
+
+
+class FaqPageFactory(PageFactory):
+    class Meta:
+        model = FaqPage
+
+    intro = "Quick answers to common questions."
+    items = factory.LazyFunction(
+        lambda: faq_items(
+            ("How long does delivery take?", "Two to four business days."),
+            ("What does shipping cost?", "Shipping is free from 50 euros."),
+        )
+    )
+
+
+class HowToVideoPageFactory(PageFactory):
+    class Meta:
+        model = HowToVideoPage
+
+    intro = "A short video guide."
+    video_url = "https://www.youtube.com/watch?v=aBcDeFgHiJk"
+    video_seconds = 150
+    total_minutes = 3
+    you_need = factory.LazyFunction(lambda: [("thing", "Your order number")])
+    steps = factory.LazyFunction(
+        lambda: [
+            (
+                "step",
+                {"title": f"Step {n}", "text": RichText(f"<p>Do thing {n}.</p>"), "image": None},
+            )
+            for n in (1, 2, 3)
+        ]
+    )
+    chapters = factory.LazyFunction(
+        lambda: [
+            ("chapter", {"seconds": 0, "title": "Intro"}),
+            ("chapter", {"seconds": 75, "title": "Tracking"}),
+        ]
+    )
+    transcript = "<p>Hello. In this video we track a parcel.</p>"
+
+
+def policy_sections(*sections: tuple[str, str]) -> list:
+    return [("section", {"heading": h, "body": RichText(f"<p>{t}</p>")}) for h, t in sections]
+
+
+class PolicyPageFactory(PageFactory):
+    class Meta:
+        model = PolicyPage
+
+    intro = "How returns work."
+    summary = "<ul><li>You have 30 days.</li></ul>"
+    body = factory.LazyFunction(
+        lambda: policy_sections(
+            ("Return window", "You can return items within 14 days. Items must be unused."),
+            ("Refunds", "We refund to the original payment method."),
+        )
+    )
+    effective_date = factory.LazyFunction(lambda: date(2026, 1, 1))
+    change_note = "First published version."

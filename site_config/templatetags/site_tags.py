@@ -1,6 +1,6 @@
 """Template tags for the site layout: the language switcher and hreflang alternates."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from django import template
 from django.conf import settings
@@ -60,7 +60,9 @@ def language_versions(context) -> list[dict]:
                 "code": code,
                 "name": name,
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                # The public address (as in canonical links and the sitemap), not whatever
+                # host the request came in on behind the load balancer.
+                "absolute_url": urljoin(f"{settings.BASE_URL}/", url.lstrip("/")),
                 "exact": exact,
                 "current": code == current,
                 "switch_url": f"{reverse('switch_language', args=[code])}?next={quote(url)}",

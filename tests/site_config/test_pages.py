@@ -34,10 +34,10 @@ def test_header_shows_sign_in_state(client, help_center):
 
 
 def test_home_runs_a_bounded_number_of_queries(client, help_center, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):
         assert client.get("/tr/").status_code == 200
     client.force_login(UserFactory())
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(24):
         assert client.get("/tr/").status_code == 200
 
 

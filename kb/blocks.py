@@ -1,0 +1,64 @@
+"""StreamField blocks of the knowledge base. Each block's template is in templates/blocks/."""
+
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+# What editors may use in answers and policy text: enough to be clear, nothing to misuse.
+TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
+
+
+def anchor_for(text: str) -> str:
+    """An ASCII anchor that survives any language (``İade süresi`` → ``iade-suresi``)."""
+    from anyascii import anyascii
+
+    return slugify(anyascii(text))[:60].strip("-") or "item"
+
+
+class FaqItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=255)
+    answer = blocks.RichTextBlock(label=_("Answer"), features=TEXT_FEATURES)
+    anchor = blocks.CharBlock(
+        label=_("Link anchor"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "The part after # in a link to this question. Made from the question when empty; "
+            "keep it when you reword the question so shared links keep working."
+        ),
+    )
+
+    class Meta:
+        icon = "help"
+        label = _("Question and answer")
+        template = "blocks/faq_item.html"
+
+
+class StepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Step"), max_length=200)
+    text = blocks.RichTextBlock(label=_("What to do"), features=TEXT_FEATURES)
+    image = ImageChooserBlock(label=_("Image"), required=False)
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Step")
+
+
+class ChapterBlock(blocks.StructBlock):
+    seconds = blocks.IntegerBlock(label=_("Starts at (seconds)"), min_value=0)
+    title = blocks.CharBlock(label=_("Chapter"), max_length=120)
+
+    class Meta:
+        icon = "time"
+        label = _("Chapter")
+
+
+class PolicySectionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), max_length=160)
+    body = blocks.RichTextBlock(label=_("Text"), features=TEXT_FEATURES)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Section")
+        template = "blocks/policy_section.html"

@@ -1,0 +1,187 @@
+"""Reads for knowledge base pages. Each returns what a template needs in a fixed number of
+queries, whatever the number of articles (the tests hold them to it)."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from wagtail.models import Page
+
+from kb import structured_data
+from kb.models import (
+    ARTICLE_MODELS,
+    ArticleChangeSubscription,
+    ArticleDailyViews,
+    ArticleFeedback,
+    HelpCenterPage,
+    PolicyPage,
+    TopicPage,
+)
+
+HOME_LIST_SIZE = 5
+MIN_VOTES_FOR_RANKING = 3
+RELATED_LIMIT = 4
+
+
+def _article_types():
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_models(*ARTICLE_MODELS).values()
+
+
+def articles_in(locale_root: Page):
+    """Live, public articles under a language's home, fetched as their specific types."""
+    return (
+        Page.objects.live()
+        .public()
+        .descendant_of(locale_root)
+        .filter(content_type__in=_article_types())
+    )
+
+
+def home_sections(home: HelpCenterPage) -> dict:
+    since = timezone.localdate() - timedelta(days=30)
+    articles = articles_in(home)
+    most_viewed_ids = list(
+        ArticleDailyViews.objects.filter(page__in=articles, day__gte=since)
+        .values("page")
+        .annotate(total=Sum("views"))
+        .order_by("-total", "page")
+        .values_list("page", flat=True)[:HOME_LIST_SIZE]
+    )
+    most_helpful_ids = list(
+        ArticleFeedback.objects.filter(page__in=articles)
+        .values("page")
+        .annotate(votes=Count("id"), yes=Count("id", filter=Q(helpful=True)))
+        .filter(votes__gte=MIN_VOTES_FOR_RANKING)
+        .order_by("-yes", "votes", "page")
+        .values_list("page", flat=True)[:HOME_LIST_SIZE]
+    )
+    wanted = set(most_viewed_ids) | set(most_helpful_ids)
+    pages = {p.pk: p for p in articles.filter(pk__in=wanted).specific(defer=True)} if wanted else {}
+    return {
+        "topics": TopicPage.objects.child_of(home).live().public(),
+        "most_viewed": [pages[pk] for pk in most_viewed_ids if pk in pages],
+        "most_helpful": [pages[pk] for pk in most_helpful_ids if pk in pages],
+        "recent_policies": PolicyPage.objects.live()
+        .public()
+        .descendant_of(home)
+        .order_by("-last_published_at")[:4],
+    }
+
+
+def topic_sections(topic: TopicPage, request) -> dict:
+    trail = breadcrumbs(topic)
+    children = list(topic.get_children().live().public().specific())
+    groups: dict[str, list] = {}
+    for child in children:
+        if not isinstance(child, TopicPage):
+            groups.setdefault(child.kind, []).append(child)
+    order = [("faq", "faq"), ("video", "video"), ("policy", "policy")]
+    return {
+        "breadcrumbs": trail,
+        "structured_data": [structured_data.breadcrumb_list(trail, request)],
+        "subtopics": [c for c in children if isinstance(c, TopicPage)],
+        "article_groups": [
+            {"kind": kind, "label": groups[kind][0].kind_label, "articles": groups[kind]}
+            for kind, _ in order
+            if kind in groups
+        ],
+    }
+
+
+def breadcrumbs(page: Page) -> list[Page]:
+    """From the language's home down to the page itself."""
+    return [*page.get_ancestors().filter(depth__gte=2), page]
+
+
+def related_articles(page, ancestors: list[Page]) -> list[Page]:
+    """Editors' choices first (in this language where translated), then same-topic articles."""
+    chosen_ids = [block.value.pk for block in page.related if block.value is not None]
+    chosen: list[Page] = []
+    if chosen_ids:
+        by_id = {
+            p.pk: p
+            for p in Page.objects.live()
+            .public()
+            .filter(pk__in=chosen_ids)
+            .only("translation_key", "locale_id")
+        }
+        keys = [by_id[pk].translation_key for pk in chosen_ids if pk in by_id]
+        localized = {
+            p.translation_key: p
+            for p in Page.objects.live()
+            .public()
+            .filter(translation_key__in=keys, locale_id=page.locale_id)
+            .specific()
+        }
+        chosen = [localized[k] for k in keys if k in localized and localized[k].pk != page.pk]
+    if len(chosen) < RELATED_LIMIT and len(ancestors) > 1:
+        parent = ancestors[-2]
+        taken = {p.pk for p in chosen} | {page.pk}
+        fill = (
+            Page.objects.live()
+            .public()
+            .child_of(parent)
+            .filter(content_type__in=_article_types())
+            .exclude(pk__in=taken)
+            # Deferred: a link needs the title, URL and kind, not each type's own columns.
+            .specific(defer=True)[: RELATED_LIMIT - len(chosen)]
+        )
+        chosen += list(fill)
+    return chosen[:RELATED_LIMIT]
+
+
+def visitor_feedback(page: Page, request) -> ArticleFeedback | None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return ArticleFeedback.objects.filter(page=page, user=user).first()
+    session_key = request.session.session_key if hasattr(request, "session") else None
+    if not session_key:
+        return None
+    return ArticleFeedback.objects.filter(page=page, user=None, session_key=session_key).first()
+
+
+def is_subscribed(page: Page, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return ArticleChangeSubscription.objects.filter(
+        page=page, user=user, notified_at__isnull=True
+    ).exists()
+
+
+def fallback_source(page: Page) -> Page | None:
+    """For an untranslated article shown in another language (a wagtail-localize alias),
+    the page whose content it shows; None for a real translation."""
+    if not page.alias_of_id:
+        return None
+    source = Page.objects.select_related("locale").get(pk=page.alias_of_id)
+    return source if source.locale_id != page.locale_id else None
+
+
+def article_context(page, request) -> dict:
+    trail = breadcrumbs(page)
+    source = fallback_source(page)
+    feedback = visitor_feedback(page, request)
+    user = getattr(request, "user", None)
+    return {
+        "breadcrumbs": trail,
+        "topic": next((p for p in reversed(trail[:-1]) if p.depth > 2), None),
+        "related_articles": related_articles(page, trail),
+        "fallback_source": source,
+        "content_language": source.locale.language_code if source else None,
+        "canonical_url": (source or page).get_full_url(request),
+        "feedback": feedback,
+        "subscribed": bool(user) and is_subscribed(page, user),
+        "structured_data": structured_data.for_article(page, trail, request),
+        "reasons": ArticleFeedback.Reason.choices,
+        "start": _start_seconds(request),
+    }
+
+
+def _start_seconds(request) -> int:
+    """Where a chapter link asks the video to start (``?t=90``); 0 for anything odd."""
+    try:
+        return max(0, min(int(request.GET.get("t", 0)), 24 * 3600))
+    except (TypeError, ValueError):
+        return 0

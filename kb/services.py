@@ -1,0 +1,152 @@
+"""Every state change the knowledge base makes outside Wagtail's own editing."""
+
+import logging
+
+import bleach
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.models import Page
+
+from kb.models import (
+    ArticleChangeSubscription,
+    ArticleDailyViews,
+    ArticleFeedback,
+    ArticleImprovement,
+    PolicyPage,
+    PolicyVersion,
+    TranslationRecord,
+)
+
+logger = logging.getLogger(__name__)
+
+COMMENT_MAX = 1000
+
+
+def clean_comment(text: str) -> str:
+    """Plain text only: markup is removed, not escaped, so it never reaches an e-mail or
+    the admin as HTML; whitespace inside lines is kept as the reader wrote it."""
+    text = bleach.clean(text or "", tags=set(), attributes={}, strip=True)
+    # bleach escapes &, < and > in what remains; the comment is stored as plain text.
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+    return text.strip()[:COMMENT_MAX]
+
+
+@transaction.atomic
+def feedback_record(
+    *, page: Page, helpful: bool, user=None, session_key: str = ""
+) -> ArticleFeedback:
+    """Record or change a visitor's vote: one per user, or per session when signed out."""
+    lookup = {"page": page, "user": user} if user else {"page": page, "user": None}
+    if not user:
+        lookup["session_key"] = session_key
+    feedback = ArticleFeedback.objects.select_for_update().filter(**lookup).first()
+    if feedback is None:
+        try:
+            with transaction.atomic():
+                return ArticleFeedback.objects.create(
+                    helpful=helpful, session_key=session_key if not user else "", **lookup
+                )
+        except IntegrityError:  # the same visitor, twice at once: keep one vote
+            feedback = ArticleFeedback.objects.select_for_update().get(**lookup)
+    if feedback.helpful != helpful:
+        feedback.helpful = helpful
+        if helpful:
+            feedback.reason, feedback.comment = "", ""
+        feedback.save(update_fields=["helpful", "reason", "comment", "updated_at"])
+    return feedback
+
+
+@transaction.atomic
+def feedback_explain(*, feedback: ArticleFeedback, reason: str, comment: str) -> ArticleFeedback:
+    """Add the optional reason and comment to a "not helpful" vote."""
+    feedback.reason = reason
+    feedback.comment = clean_comment(comment)
+    feedback.save(update_fields=["reason", "comment", "updated_at"])
+    return feedback
+
+
+def change_subscribe(*, page: Page, user) -> ArticleChangeSubscription:
+    """Ask for one e-mail when the article is next improved. The caller checks sign-in."""
+    subscription, created = ArticleChangeSubscription.objects.get_or_create(page=page, user=user)
+    if not created and subscription.notified_at:
+        # Told once already: a new complaint starts a new wait.
+        subscription.notified_at = None
+        subscription.notified_revision = None
+        subscription.save(update_fields=["notified_at", "notified_revision"])
+    return subscription
+
+
+def view_record(*, page: Page) -> None:
+    """Count a view of an article for today (one UPDATE, an INSERT once a day)."""
+    today = timezone.localdate()
+    updated = ArticleDailyViews.objects.filter(page=page, day=today).update(views=F("views") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                ArticleDailyViews.objects.create(page=page, day=today, views=1)
+        except IntegrityError:
+            ArticleDailyViews.objects.filter(page=page, day=today).update(views=F("views") + 1)
+
+
+def policy_version_record(*, page: PolicyPage, revision) -> PolicyVersion:
+    """Keep the version readers see from now on in the public change history."""
+    page = page.specific
+    existing = PolicyVersion.objects.filter(revision=revision).first() if revision else None
+    if existing:
+        return existing
+    last = PolicyVersion.objects.filter(page=page).order_by("-number").first()
+    sections = [
+        {"heading": s["heading"], "text": " ".join(strip_tags(str(s["body"])).split())}
+        for s in page.sections()
+    ]
+    if last and last.sections == sections and last.title == page.title:
+        # Republishing the same text (a typo in the note, a schedule change) is not a version.
+        return last
+    return PolicyVersion.objects.create(
+        page=page,
+        revision=revision,
+        number=(last.number + 1) if last else 1,
+        published_at=page.last_published_at or timezone.now(),
+        effective_date=page.effective_date,
+        change_note=page.change_note,
+        title=page.title,
+        sections=sections,
+    )
+
+
+def translation_record_update(*, page: Page) -> TranslationRecord | None:
+    """Note which source revision a just-published translation corresponds to."""
+    if page.alias_of_id:
+        return None
+    source = (
+        Page.objects.filter(
+            translation_key=page.translation_key, locale__language_code=settings.LANGUAGE_CODE
+        )
+        .exclude(pk=page.pk)
+        .first()
+    )
+    if source is None:
+        return None
+    record, _ = TranslationRecord.objects.update_or_create(
+        page=page,
+        defaults={
+            "source_page": source,
+            "source_revision_id": source.live_revision_id,
+            "source_published_at": source.last_published_at,
+        },
+    )
+    return record
+
+
+def improvement_record(*, page: Page, revision) -> ArticleImprovement:
+    """An editor published a fix for what readers complained about."""
+    improvement, _ = ArticleImprovement.objects.get_or_create(
+        page=page,
+        revision=revision,
+        defaults={"published_at": page.last_published_at or timezone.now()},
+    )
+    return improvement

@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from kb import diff, selectors, services
+from kb.forms import FeedbackExplainForm, FeedbackForm
+from kb.models import ARTICLE_MODELS, PolicyVersion
+from site_config import ratelimit
+
+FEEDBACK_LIMIT = (20, 3600)  # votes and comments per visitor address per hour
+
+
+def _article_or_404(page_id: int):
+    page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
+    if not isinstance(page, ARTICLE_MODELS):
+        raise Http404
+    return page
+
+
+@require_POST
+def feedback(request, page_id: int):
+    """The "was this helpful?" form: works without JavaScript, one vote per visitor."""
+    page = _article_or_404(page_id)
+    back = f"{page.get_url(request)}#feedback"
+    limit, period = FEEDBACK_LIMIT
+    if not ratelimit.hit("kb-feedback", ratelimit.client_ip(request), limit=limit, period=period):
+        messages.error(request, _("Too many answers from your connection. Please try later."))
+        return redirect(back)
+
+    if request.POST.get("step") == "explain":
+        return _explain(request, page, back)
+
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose Yes or No."))
+        return redirect(back)
+    if not request.session.session_key:
+        request.session.save()
+    services.feedback_record(
+        page=page,
+        helpful=form.cleaned_data["helpful"] == "yes",
+        user=request.user if request.user.is_authenticated else None,
+        session_key=request.session.session_key,
+    )
+    return redirect(back)
+
+
+def _explain(request, page, back):
+    existing = selectors.visitor_feedback(page, request)
+    form = FeedbackExplainForm(request.POST)
+    if existing is None or existing.helpful:
+        return redirect(back)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Your comment could not be saved: %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+        return redirect(back)
+    services.feedback_explain(
+        feedback=existing,
+        reason=form.cleaned_data["reason"],
+        comment=form.cleaned_data["comment"],
+    )
+    if form.cleaned_data["notify"] and request.user.is_authenticated:
+        services.change_subscribe(page=page, user=request.user)
+        messages.success(
+            request, _("Thank you. We will e-mail you once when this article is improved.")
+        )
+    else:
+        messages.success(request, _("Thank you. Your feedback goes to the team that writes this."))
+    return redirect(back)
+
+
+def _versions(policy):
+    source = selectors.fallback_source(policy) or policy
+    return list(PolicyVersion.objects.filter(page_id=source.pk).order_by("-number"))
+
+
+def policy_history(request, policy):
+    context = policy.get_context(request)
+    context["versions"] = _versions(policy)
+    return TemplateResponse(request, "kb/policy_history.html", context)
+
+
+def policy_compare(request, policy):
+    versions = {v.number: v for v in _versions(policy)}
+    if len(versions) < 2:
+        return redirect(policy.get_url(request) + "history/")
+    newest = max(versions)
+    try:
+        new_number = int(request.GET.get("to", newest))
+        old_number = int(request.GET.get("from", new_number - 1))
+    except ValueError:
+        new_number, old_number = newest, newest - 1
+    old, new = versions.get(old_number), versions.get(new_number)
+    if old is None or new is None or old_number == new_number:
+        messages.info(request, _("Choose two different versions to compare."))
+        return redirect(policy.get_url(request) + "history/")
+    if old.number > new.number:
+        old, new = new, old
+    context = policy.get_context(request)
+    context.update(
+        {
+            "versions": sorted(versions.values(), key=lambda v: -v.number),
+            "old": old,
+            "new": new,
+            "changes": diff.compare_sections(old.sections, new.sections),
+        }
+    )
+    return TemplateResponse(request, "kb/policy_compare.html", context)

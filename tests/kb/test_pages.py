@@ -1,0 +1,171 @@
+"""Each page type renders in each language with valid structured data, readable without
+JavaScript or the video, in a bounded number of queries."""
+
+import pytest
+from django.conf import settings
+
+from kb.blocks import anchor_for
+from tests.factories import FaqPageFactory, TopicPageFactory, faq_items
+from tests.kb.conftest import json_ld
+
+LANGUAGES = ["en", "tr", "de"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_faq_page_has_faqpage_article_and_breadcrumbs(client, kb_tree, language):
+    page = kb_tree[language]["faq"]
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}"' in html
+    data = json_ld(html)
+
+    faq = data["FAQPage"]
+    assert faq["@context"] == "https://schema.org"
+    questions = faq["mainEntity"]
+    assert [q["name"] for q in questions] == [
+        "How long does delivery take?",
+        "What does shipping cost?",
+    ]
+    for question in questions:
+        assert question["@type"] == "Question"
+        assert question["acceptedAnswer"]["@type"] == "Answer"
+        assert question["acceptedAnswer"]["text"]
+        assert "<" not in question["acceptedAnswer"]["text"]
+
+    article = data["Article"]
+    assert article["headline"] == page.title
+    assert article["inLanguage"] == language
+    assert article["datePublished"] and article["dateModified"]
+    assert article["author"]["@type"] == "Organization"
+
+    crumbs = data["BreadcrumbList"]["itemListElement"]
+    assert [c["position"] for c in crumbs] == [1, 2, 3]
+    assert crumbs[-1]["name"] == page.title
+    assert all(c["item"].startswith("http") for c in crumbs)
+
+
+def test_each_question_has_an_anchor_and_opens_without_javascript(client, kb_tree):
+    html = client.get(kb_tree["en"]["faq"].url).content.decode()
+    assert '<details class="faq__item" id="how-long-does-delivery-take">' in html
+    assert 'href="#how-long-does-delivery-take"' in html  # table of contents and share link
+
+
+def test_anchors_are_ascii_in_every_language():
+    assert anchor_for("İade süresi ne kadar?") == "iade-suresi-ne-kadar"
+    assert anchor_for("Wie lange dauert die Rücksendung?") == "wie-lange-dauert-die-rucksendung"
+    assert anchor_for("???") == "item"
+
+
+def test_duplicate_questions_get_distinct_anchors(help_center):
+    topic = TopicPageFactory(parent=help_center["en"])
+    page = FaqPageFactory(
+        parent=topic, items=faq_items(("Same?", "One."), ("Same?", "Two.")), publish=False
+    )
+    page.full_clean()
+    assert [q["anchor"] for q in page.questions()] == ["same", "same-2"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_how_to_video_page_has_howto_and_videoobject(client, kb_tree, language):
+    page = kb_tree[language]["video"]
+    html = client.get(page.url).content.decode()
+    data = json_ld(html)
+
+    howto = data["HowTo"]
+    assert howto["name"] == page.title
+    assert howto["totalTime"] == "PT3M"
+    assert [s["name"] for s in howto["step"]] == ["Step 1", "Step 2", "Step 3"]
+    assert all(s["@type"] == "HowToStep" and s["text"] for s in howto["step"])
+    assert howto["supply"] == [{"@type": "HowToSupply", "name": "Your order number"}]
+
+    video = data["VideoObject"]
+    for required in ("name", "description", "uploadDate"):
+        assert video[required]
+    assert video["duration"] == "PT2M30S"
+    assert video["embedUrl"].startswith("https://www.youtube-nocookie.com/embed/aBcDeFgHiJk")
+    assert [c["startOffset"] for c in video["hasPart"]] == [0, 75]
+    assert "track a parcel" in video["transcript"]
+
+
+def test_video_page_loads_no_third_party_player_until_asked(client, kb_tree):
+    html = client.get(kb_tree["en"]["video"].url).content.decode()
+    assert "<iframe" not in html
+    assert 'href="https://www.youtube.com/watch?v=aBcDeFgHiJk&amp;t=0s"' in html
+    assert 'data-player="https://www.youtube-nocookie.com/embed/aBcDeFgHiJk' in html
+    # The page stands alone with the video blocked: steps and transcript are in the HTML.
+    assert '<li class="step" id="step-3">' in html
+    assert "In this video we track a parcel." in html
+    assert 'href="?t=75#video"' in html  # chapters work as plain links
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_policy_page_shows_summary_contents_and_dates(client, kb_tree, language):
+    page = kb_tree[language]["policy"]
+    html = client.get(page.url).content.decode()
+    assert 'class="summary-box"' in html
+    assert '<a href="#return-window">Return window</a>' in html
+    assert '<section class="policy__section" id="return-window"' in html
+    assert 'datetime="2026-01-01"' in html  # effective date
+    assert f'href="{page.url}history/"' in html
+    data = json_ld(html)
+    assert data["Article"]["headline"] == page.title
+    assert "BreadcrumbList" in data
+
+
+def test_topic_page_groups_articles_by_kind(client, kb_tree):
+    html = client.get(kb_tree["en"]["topic"].url).content.decode()
+    positions = [html.index(t) for t in ("Return questions", "How to return", "Returns policy")]
+    assert positions == sorted(positions)
+    assert json_ld(html)["BreadcrumbList"]["itemListElement"][-1]["name"] == "Returns"
+
+
+def test_home_lists_topics_and_recent_policies(client, kb_tree):
+    html = client.get("/de/").content.decode()
+    assert "Returns (de)" in html
+    assert "Returns policy (de)" in html
+    assert "Returns (tr)" not in html
+
+
+def test_structured_data_cannot_break_out_of_its_script(client, help_center):
+    topic = TopicPageFactory(parent=help_center["en"])
+    page = FaqPageFactory(
+        parent=topic, items=faq_items(("Is </script><script>alert(1)</script> safe?", "Yes."))
+    )
+    html = client.get(page.url).content.decode()
+    assert "</script><script>alert(1)" not in html
+    assert json_ld(html)["FAQPage"]["mainEntity"][0]["name"].startswith("Is </script>")
+
+
+def test_article_links_to_its_translations_and_canonical(client, kb_tree):
+    html = client.get(kb_tree["tr"]["faq"].url).content.decode()
+    head = html.split("</head>")[0]
+    base = settings.BASE_URL
+    assert f'hreflang="de" href="{base}/de/returns-de/return-questions-de/"' in head
+    assert f'<link rel="canonical" href="{base}/tr/returns-tr/return-questions-tr/">' in head
+
+
+@pytest.mark.parametrize("kind", ["faq", "video", "policy", "topic"])
+def test_page_queries_do_not_grow_with_content(
+    client, help_center, kb_tree, kind, django_assert_max_num_queries
+):
+    page = kb_tree["en"][kind]
+    client.get(page.url)  # warm per-process caches (content types, site root paths)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(page.url).status_code == 200
+    topic = kb_tree["en"]["topic"]
+    for n in range(25):
+        FaqPageFactory(parent=topic, title=f"More questions {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(page.url).status_code == 200
+
+
+def test_home_queries_do_not_grow_with_content(client, kb_tree, django_assert_max_num_queries):
+    client.get("/en/")
+    with django_assert_max_num_queries(30) as few:
+        client.get("/en/")
+    for n in range(10):
+        topic = TopicPageFactory(parent=kb_tree["en"]["topic"].get_parent(), title=f"Topic {n}")
+        FaqPageFactory(parent=topic)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/en/").status_code == 200
