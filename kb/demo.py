@@ -75,8 +75,11 @@ def load(command) -> None:
             for article in topic["articles"]:
                 _load_article(topic_pages["en"], article)
                 progress.update()
+    if topics:
+        _ensure_untranslated_article(home, topics[0])
     _ensure_locale_synchronisation(locales)
-    command.stdout.write(f"  help center: {len(topics)} topics, {articles} articles per language")
+    topic_count = len({t["key"] for t in topics})
+    command.stdout.write(f"  help center: {topic_count} topics, {articles} articles per language")
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -204,11 +207,20 @@ def _faq_fields(text, data) -> dict:
     }
 
 
+def _video_length(key: str, declared: int) -> int:
+    """The demo video's real length (written by make_media.py), else the declared one."""
+    lengths_file = ASSETS_DIR / "lengths.json"
+    lengths = json.loads(lengths_file.read_text()) if lengths_file.exists() else {}
+    return int(lengths.get(key, declared))
+
+
 def _howto_fields(text, data) -> dict:
     language = _language_of(text, data)
+    declared = data["video_seconds"]
+    real = _video_length(f"{data['key']}-{language}", declared)
     return {
         **_article_fields(text),
-        "video_seconds": data["video_seconds"],
+        "video_seconds": real,
         "total_minutes": data["duration_minutes"],
         "video_file": _demo_video(data["key"], language),
         "poster": _demo_poster(data["key"], language, text["title"]),
@@ -221,7 +233,8 @@ def _howto_fields(text, data) -> dict:
             for s in text["steps"]
         ],
         "chapters": [
-            ("chapter", {"seconds": c["seconds"], "title": c["title"]}) for c in text["chapters"]
+            ("chapter", {"seconds": round(c["seconds"] * real / declared), "title": c["title"]})
+            for c in text["chapters"]
         ],
         "transcript": paragraphs(text["transcript"]),
     }
@@ -299,6 +312,58 @@ def _backdate_versions(page, versions) -> None:
             Page.objects.filter(pk=page.pk).update(last_published_at=published)
 
 
+# An article written in English only, so the demo shows what a Turkish or German reader sees
+# before the translators get to a new article: the English text with a notice, never a 404.
+GIFT_CARDS = {
+    "slug": "gift-cards",
+    "title": "Gift cards and vouchers",
+    "description": "Buying, redeeming and checking the balance of Nordlicht gift cards.",
+    "intro": "Everything about Nordlicht gift cards and discount vouchers.",
+    "items": [
+        {
+            "question": "Where do I enter a gift card or voucher code?",
+            "answer": [
+                "At checkout, open “Gift card or voucher” under the order summary, type the "
+                "code and choose Apply. The amount is taken off straight away."
+            ],
+        },
+        {
+            "question": "Can I use more than one gift card on an order?",
+            "answer": [
+                "Yes, up to three gift cards per order. Discount vouchers cannot be combined: "
+                "the one that saves you the most is kept."
+            ],
+        },
+        {
+            "question": "How long is a gift card valid?",
+            "answer": ["Three years from the end of the year you bought it in."],
+        },
+        {
+            "question": "How do I check my gift card balance?",
+            "answer": [
+                "Enter the code at checkout without placing the order, or ask us in the chat. "
+                "The balance is also printed on every receipt that used the card."
+            ],
+        },
+    ],
+}
+
+
+def _ensure_untranslated_article(home, first_topic) -> None:
+    topic = Page.objects.get(translation_key=key_for(first_topic["key"]), locale=home.locale)
+    if FaqPage.objects.filter(translation_key=key_for("gift-cards")).exists():
+        return
+    page = FaqPage(
+        locale=home.locale,
+        translation_key=key_for("gift-cards"),
+        **_faq_fields(GIFT_CARDS, {"en": GIFT_CARDS}),
+    )
+    topic.add_child(instance=page)
+    page.save_revision().publish()
+    page.tags.add("gift card", "voucher")
+    page.save_revision().publish()
+
+
 # --- media -----------------------------------------------------------------------------------
 
 
@@ -328,8 +393,11 @@ def _ensure_locale_synchronisation(locales) -> None:
     """New English articles appear in tr and de at once (as aliases, shown with a notice)
     until someone translates them: a reader never meets a 404 for a missing translation."""
     from wagtail_localize.models import LocaleSynchronization
+    from wagtail_localize.synctree import synchronize_tree
 
     for code in LANGUAGES[1:]:
         LocaleSynchronization.objects.get_or_create(
             locale=locales[code], defaults={"sync_from": locales["en"]}
         )
+        # Only creates what is missing, so a second run changes nothing.
+        synchronize_tree(locales["en"], locales[code])

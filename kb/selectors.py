@@ -185,3 +185,26 @@ def _start_seconds(request) -> int:
         return max(0, min(int(request.GET.get("t", 0)), 24 * 3600))
     except (TypeError, ValueError):
         return 0
+
+
+def translation_status(page) -> dict | None:
+    """For a translated page: its source, the source version it was made from, and whether
+    the source was published again since. None for source pages and aliases."""
+    from kb.models import TranslationRecord
+
+    record = (
+        TranslationRecord.objects.filter(page_id=page.pk)
+        .select_related("source_page", "source_page__locale")
+        .first()
+    )
+    if record is None:
+        return None
+    source = record.source_page
+    return {
+        "source": source,
+        "source_language": source.locale.get_display_name(),
+        "made_from_revision_id": record.source_revision_id,
+        "made_from_published_at": record.source_published_at,
+        "source_published_at": source.last_published_at,
+        "out_of_date": source.live_revision_id != record.source_revision_id,
+    }

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.html import strip_tags
 from wagtail.models import Page
 
 from kb.models import (
@@ -19,6 +18,7 @@ from kb.models import (
     PolicyVersion,
     TranslationRecord,
 )
+from kb.text import html_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,15 @@ def feedback_record(
     *, page: Page, helpful: bool, user=None, session_key: str = ""
 ) -> ArticleFeedback:
     """Record or change a visitor's vote: one per user, or per session when signed out."""
-    lookup = {"page": page, "user": user} if user else {"page": page, "user": None}
-    if not user:
-        lookup["session_key"] = session_key
+    if user:
+        lookup = {"page": page, "user": user}
+    else:
+        lookup = {"page": page, "user": None, "session_key": session_key}
     feedback = ArticleFeedback.objects.select_for_update().filter(**lookup).first()
     if feedback is None:
         try:
             with transaction.atomic():
-                return ArticleFeedback.objects.create(
-                    helpful=helpful, session_key=session_key if not user else "", **lookup
-                )
+                return ArticleFeedback.objects.create(helpful=helpful, **lookup)
         except IntegrityError:  # the same visitor, twice at once: keep one vote
             feedback = ArticleFeedback.objects.select_for_update().get(**lookup)
     if feedback.helpful != helpful:
@@ -99,10 +98,7 @@ def policy_version_record(*, page: PolicyPage, revision) -> PolicyVersion:
     if existing:
         return existing
     last = PolicyVersion.objects.filter(page=page).order_by("-number").first()
-    sections = [
-        {"heading": s["heading"], "text": " ".join(strip_tags(str(s["body"])).split())}
-        for s in page.sections()
-    ]
+    sections = [{"heading": s["heading"], "text": html_to_text(s["body"])} for s in page.sections()]
     if last and last.sections == sections and last.title == page.title:
         # Republishing the same text (a typo in the note, a schedule change) is not a version.
         return last

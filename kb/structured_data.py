@@ -2,8 +2,9 @@
 BreadcrumbList). Search engines read it; the tests parse it and check required fields."""
 
 from django.conf import settings
-from django.utils.html import strip_tags
 from django.utils.translation import get_language
+
+from kb.text import html_to_text
 
 
 def _iso_duration(seconds: int) -> str:
@@ -20,7 +21,7 @@ def _iso_duration(seconds: int) -> str:
 
 
 def _text(value) -> str:
-    return " ".join(strip_tags(str(value)).split())
+    return html_to_text(value)
 
 
 def _publisher() -> dict:

@@ -13,10 +13,17 @@ _VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
 
+_PROVIDER_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo"}
+
+
 @dataclass(frozen=True)
 class ExternalVideo:
     provider: str
     video_id: str
+
+    @property
+    def provider_name(self) -> str:
+        return _PROVIDER_NAMES[self.provider]
 
     def player_url(self, start: int = 0) -> str:
         """The embeddable player, starting playback at ``start`` seconds."""

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from wagtail.models import Locale
 
 from kb.models import HelpCenterPage
 
@@ -14,14 +15,22 @@ class _Quiet:
         write = staticmethod(lambda *args, **kwargs: None)
 
 
-@pytest.fixture
-def help_center(db):
-    """Locales, groups, the admin and one help center home per language (the demo basics)."""
+def load_help_center() -> None:
+    """Locales, groups, the admin and one help center home per language (the demo basics,
+    without the demo articles)."""
     from kb import demo as kb_demo
     from site_config import demo as site_demo
 
     site_demo.load(_Quiet())
-    kb_demo.load(_Quiet())
+    home = kb_demo._ensure_english_home()
+    for code in ("tr", "de"):
+        locale = Locale.objects.get(language_code=code)
+        kb_demo._ensure_home_translation(home, locale, kb_demo.HOMES[code])
+
+
+@pytest.fixture
+def help_center(db):
+    load_help_center()
     return {
         page.locale.language_code: page
         for page in HelpCenterPage.objects.select_related("locale").filter(depth=2)
@@ -50,3 +59,15 @@ def unused_tcp_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request handled in one test must not
+    leave its language active for the next (reverse() follows the active language)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

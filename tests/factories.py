@@ -50,10 +50,11 @@ class PageFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent, publish=True, **kwargs):
-        page = parent.add_child(instance=model_class(*args, **kwargs))
+        page = parent.add_child(instance=model_class(*args, live=publish, **kwargs))
+        revision = page.save_revision()
         if publish:
-            page.save_revision().publish()
-        return page
+            revision.publish()
+        return model_class.objects.get(pk=page.pk)
 
 
 class HelpCenterPageFactory(PageFactory):

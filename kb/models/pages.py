@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -34,6 +33,8 @@ from kb.blocks import (
     anchor_for,
 )
 from kb.forms import ArticlePageForm
+from kb.panels import TranslationStatusPanel
+from kb.text import html_to_text
 
 WORDS_PER_MINUTE = 200
 RELATED_LIMIT = 4
@@ -179,15 +180,17 @@ class ArticlePage(Page):
         return self.review_due_at is None or self.review_due_at < date.today()
 
     def get_context(self, request, *args, **kwargs):
-        from kb import selectors
+        from kb import selectors, services
 
+        if request.method == "GET" and not getattr(request, "is_preview", False):
+            services.view_record(page=self)
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.article_context(self, request))
         return context
 
 
 def _text_of(richtext) -> str:
-    return strip_tags(str(richtext.source if hasattr(richtext, "source") else richtext))
+    return html_to_text(richtext)
 
 
 # --- FAQ -----------------------------------------------------------------------------------
@@ -207,7 +210,12 @@ class FaqPage(ArticlePage):
     )
     tags = ClusterTaggableManager(through=FaqPageTag, blank=True, verbose_name=_("tags"))
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("items")]
+    content_panels = [
+        TranslationStatusPanel(),
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("items"),
+    ]
     promote_panels = [*Page.promote_panels, FieldPanel("tags"), FieldPanel("related")]
     settings_panels = [*ArticlePage.settings_panels, FieldPanel("notify_unhelpful_readers")]
     search_fields = [*ArticlePage.search_fields, index.SearchField("items")]
@@ -301,6 +309,7 @@ class HowToVideoPage(ArticlePage):
     tags = ClusterTaggableManager(through=HowToVideoPageTag, blank=True, verbose_name=_("tags"))
 
     content_panels = [
+        TranslationStatusPanel(),
         *Page.content_panels,
         FieldPanel("intro"),
         MultiFieldPanel(
@@ -385,6 +394,7 @@ class PolicyPage(RoutablePageMixin, ArticlePage):
     tags = ClusterTaggableManager(through=PolicyPageTag, blank=True, verbose_name=_("tags"))
 
     content_panels = [
+        TranslationStatusPanel(),
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("summary"),

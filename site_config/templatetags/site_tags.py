@@ -16,7 +16,8 @@ def _translation_urls(page: Page, request) -> dict[str, str]:
     translations = (
         Page.objects.live()
         .public()
-        .filter(translation_key=page.translation_key)
+        # An alias shows another language's text: it is no translation to point people to.
+        .filter(translation_key=page.translation_key, alias_of__isnull=True)
         .select_related("locale")
     )
     return {t.locale.language_code: t.get_url(request) for t in translations}

@@ -2,7 +2,8 @@ import json
 import re
 
 import pytest
-from wagtail.models import Locale
+from django.db import transaction
+from wagtail.models import Locale, Page
 
 from tests.factories import (
     FaqPageFactory,
@@ -28,10 +29,40 @@ def translate(page, language: str, **fields):
     return type(copy).objects.get(pk=copy.pk)
 
 
+@pytest.fixture(scope="module")
+def _kb_tree_ids(django_db_setup, django_db_blocker):
+    """Built once per module inside a transaction (as Django's setUpTestData does); each
+    test then runs in a savepoint inside it and sees the tree as built."""
+    from tests.conftest import load_help_center
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_help_center()
+            yield {
+                language: {kind: page.pk for kind, page in pages.items()}
+                for language, pages in _build_tree().items()
+            }
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def kb_tree(help_center):
+def kb_tree(_kb_tree_ids, help_center):
     """A topic with one article of each type in English, all translated into tr and de."""
-    topic = TopicPageFactory(parent=help_center["en"], title="Returns", slug="returns")
+    return {
+        language: {kind: Page.objects.get(pk=pk).specific for kind, pk in pages.items()}
+        for language, pages in _kb_tree_ids.items()
+    }
+
+
+def _build_tree():
+    from kb.models import HelpCenterPage
+
+    home = HelpCenterPage.objects.get(depth=2, locale__language_code="en")
+    topic = TopicPageFactory(parent=home, title="Returns", slug="returns")
     pages = {
         "topic": topic,
         "faq": FaqPageFactory(parent=topic, title="Return questions", slug="return-questions"),
@@ -39,10 +70,10 @@ def kb_tree(help_center):
         "policy": PolicyPageFactory(parent=topic, title="Returns policy", slug="returns-policy"),
     }
     tree = {"en": pages}
-    for language, suffix in (("tr", "tr"), ("de", "de")):
+    for language in ("tr", "de"):
         tree[language] = {}
         for kind, page in pages.items():
             tree[language][kind] = translate(
-                page, language, title=f"{page.title} ({suffix})", slug=f"{page.slug}-{suffix}"
+                page, language, title=f"{page.title} ({language})", slug=f"{page.slug}-{language}"
             )
     return tree

@@ -169,3 +169,29 @@ def test_home_queries_do_not_grow_with_content(client, kb_tree, django_assert_ma
         FaqPageFactory(parent=topic)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/en/").status_code == 200
+
+
+def test_reading_an_article_counts_a_view_for_most_read(client, kb_tree):
+    from kb.models import ArticleDailyViews
+
+    page = kb_tree["en"]["video"]
+    for _ in range(3):
+        client.get(page.url)
+    assert ArticleDailyViews.objects.get(page=page).views == 3
+    assert "Most read" in client.get("/en/").content.decode()
+
+
+def test_a_new_version_is_shown_at_once_despite_the_cache(client, kb_tree):
+    page = kb_tree["en"]["faq"]
+    assert "Two to four business days." in client.get(page.url).content.decode()
+    page.items = faq_items(("How long does delivery take?", "One to two business days."))
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    assert "One to two business days." in html
+    assert "Two to four business days." not in html
+
+
+def test_articles_go_through_review_before_publishing(kb_tree):
+    workflow = kb_tree["en"]["faq"].get_workflow()
+    assert workflow is not None and workflow.active
+    assert workflow.tasks.exists()
