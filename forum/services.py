@@ -8,9 +8,10 @@ from forum.validators import validate_display_name
 
 @transaction.atomic
 def profile_create(*, user, display_name: str) -> Profile:
-    """Create the member's profile (at sign-up). Does not check permission."""
+    """Create the member's profile (at sign-up). Does not check permission; staff accounts
+    may carry the team's reserved names."""
     display_name = " ".join(display_name.split())
-    validate_display_name(display_name)
+    validate_display_name(display_name, allow_reserved=user.is_staff)
     profile, _ = Profile.objects.get_or_create(user=user, defaults={"display_name": display_name})
     return profile
 

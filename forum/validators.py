@@ -24,12 +24,20 @@ def name_skeleton(name: str) -> str:
 _RESERVED_SKELETONS = frozenset(name_skeleton(n) for n in RESERVED_NAMES)
 
 
-def validate_display_name(value: str) -> None:
+def _looks_like_staff(value: str) -> bool:
+    skeleton = name_skeleton(value)
+    words = set(skeleton.replace("-", " ").replace("_", " ").replace(".", " ").split())
+    return bool(words & _RESERVED_SKELETONS) or any(
+        " " in reserved and reserved in skeleton for reserved in _RESERVED_SKELETONS
+    )
+
+
+def validate_display_name(value: str, *, allow_reserved: bool = False) -> None:
     if any(unicodedata.category(ch).startswith("C") for ch in value):
         raise ValidationError(_("Use letters, numbers and spaces only."), code="control")
     if len(value.strip()) < 2:
         raise ValidationError(_("Use at least 2 characters."), code="too_short")
-    if name_skeleton(value) in _RESERVED_SKELETONS:
+    if not allow_reserved and _looks_like_staff(value):
         raise ValidationError(
             _("This name is reserved for the shop's team. Please choose another."),
             code="reserved",

@@ -8,9 +8,11 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    # Behind the load balancer REMOTE_ADDR is the balancer; gunicorn's forwarded_allow_ips
-    # and the proxy set the real address in REMOTE_ADDR via X-Forwarded-For handling.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The visitor's address, as allauth's limits see it (TRUSTED_PROXY_COUNT decides how
+    much of X-Forwarded-For to believe): one answer for every limit in the project."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request) or "unknown"
 
 
 def hit(scope: str, key: str, *, limit: int, period: int) -> bool:

@@ -23,7 +23,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """The variable's value; an empty one counts as unset."""
+    return os.environ.get(name, "").strip() or default
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -72,6 +73,11 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off (for example: "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
+
+if not DEBUG and ENVIRONMENT == "development":
+    # Secure cookies, HSTS and hashed static files hang on DJANGO_ENV=production: a server
+    # started with only DEBUG=false would silently run without them.
+    raise ImproperlyConfigured("DEBUG is off: set DJANGO_ENV=production (or test)")
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
@@ -210,7 +216,9 @@ _TASK_BACKENDS = {
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
 _task_backend = _env("TASKS_BACKEND", "database" if PRODUCTION else "immediate")
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend)}}
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # Empty: the database search backend answers. Set: Elasticsearch, with the database backend
 # as the fallback when the engine is unreachable.
@@ -287,6 +295,13 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # One login for everyone: the Wagtail admin sends editors through allauth (rate limited).
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+# Passwords and e-mail addresses are managed in one place, allauth's account pages.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# How many proxies (load balancer, CDN) stand in front of the app and append to
+# X-Forwarded-For: rate limits must count the visitor's address, not the balancer's.
+ALLAUTH_TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 
 
 # Languages ----------------------------------------------------------------------------------

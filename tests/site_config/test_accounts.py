@@ -136,7 +136,11 @@ def test_sign_up_form_keeps_what_was_typed_and_explains_errors(client, help_cent
     assert "E-Mail-Adresse" in html  # German error text and labels
 
 
-@pytest.mark.parametrize("name", ["ADMİN", "admın", "Admin", "  SUPPORT ", "Destek", "Moderatör"])
+@pytest.mark.parametrize(
+    "name",
+    ["ADMİN", "admın", "Admin", "  SUPPORT ", "Destek", "Moderatör", "Support Team",
+     "Official Support", "Destek Ekibi", "Kundenservice Team", "Help Center Team"],
+)  # fmt: skip
 def test_staff_like_display_names_are_refused_in_any_casing(client, help_center, name):
     response = _sign_up(client, "tr", "someone@example.com", name=name)
     assert response.status_code == 200
@@ -190,3 +194,35 @@ def test_member_changes_email_after_confirming_the_new_address(client, help_cent
     assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
         "new@example.com"
     ]
+
+
+def test_wagtail_sign_in_and_password_pages_lead_to_the_one_sign_in(client, help_center):
+    response = client.get("/admin/login/?next=/admin/pages/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/admin/pages/"
+    assert client.get("/admin/password_reset/").status_code in (302, 404)
+
+
+def test_failed_logins_behind_a_proxy_count_per_visitor(client, help_center, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="victim@example.com")
+    for i in range(12):  # an attacker rotating addresses behind the same balancer
+        client.post(
+            "/accounts/login/",
+            {"login": f"nobody{i}@example.com", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
+    response = client.post(
+        "/accounts/login/",
+        {"login": "victim@example.com", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 302  # the real user still gets in
+
+
+def test_form_errors_are_announced_with_their_field(client, help_center):
+    html = client.post("/accounts/signup/", {"display_name": "x", "email": "bad"}).content
+    html = html.decode()
+    for described in re.findall(r'aria-describedby="([^"]+)"', html):
+        for element_id in described.split():
+            assert f'id="{element_id}"' in html, element_id

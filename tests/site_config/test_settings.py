@@ -58,6 +58,18 @@ def test_debug_off_outside_production_still_needs_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_debug_off_needs_an_explicit_environment():
+    result = _load_settings({"DEBUG": "false", "SECRET_KEY": "x" * 50, "DJANGO_ENV": ""})
+    assert result.returncode != 0
+    assert "set DJANGO_ENV=production" in result.stderr
+
+
+def test_unknown_task_backend_is_refused():
+    result = _load_settings({**PRODUCTION_ENV, "TASKS_BACKEND": "celery"})
+    assert result.returncode != 0
+    assert "TASKS_BACKEND must be one of" in result.stderr
+
+
 def test_development_starts_with_defaults():
     result = _load_settings({"DJANGO_ENV": "development", "SECRET_KEY": ""})
     assert result.returncode == 0, result.stderr
