@@ -2,6 +2,7 @@
 BreadcrumbList). Search engines read it; the tests parse it and check required fields."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from kb.text import html_to_text
@@ -104,7 +105,9 @@ def video_object(page, request) -> dict | None:
         data["embedUrl"] = page.external_video.player_url()
         data["url"] = page.external_video.watch_url()
     elif page.video_file_id:
-        data["contentUrl"] = request.build_absolute_uri(page.video_file.url)
+        data["contentUrl"] = request.build_absolute_uri(
+            reverse("kb:video_file", args=[page.video_file_id])
+        )
     chapters = [block.value for block in page.chapters]
     if chapters:
         data["hasPart"] = [

@@ -1,5 +1,8 @@
+import mimetypes
+import re
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -8,7 +11,7 @@ from wagtail.models import Page
 
 from kb import diff, selectors, services
 from kb.forms import FeedbackExplainForm, FeedbackForm
-from kb.models import ARTICLE_MODELS, PolicyVersion
+from kb.models import ARTICLE_MODELS, HowToVideoPage, PolicyVersion
 from site_config import ratelimit
 
 FEEDBACK_LIMIT = (20, 3600)  # votes and comments per visitor address per hour
@@ -113,3 +116,52 @@ def policy_compare(request, policy):
         }
     )
     return TemplateResponse(request, "kb/policy_compare.html", context)
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def video_file(request, document_id: int):
+    """A guide's self-hosted video, with HTTP range support: browsers seek (chapters) only
+    in media whose server answers range requests. Serves only videos of live public guides."""
+    from wagtail.documents import get_document_model
+
+    if not HowToVideoPage.objects.live().public().filter(video_file_id=document_id).exists():
+        raise Http404
+    document = get_object_or_404(get_document_model(), pk=document_id)
+    size = document.file.size
+    content_type = mimetypes.guess_type(document.file.name)[0] or "application/octet-stream"
+    match = _RANGE.match(request.headers.get("Range", ""))
+    start, end = 0, size - 1
+    if match and (match.group(1) or match.group(2)):
+        if match.group(1):
+            start = int(match.group(1))
+            end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+        else:  # the last N bytes
+            start = max(0, size - int(match.group(2)))
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+    handle = document.file.open("rb")
+    handle.seek(start)
+    length = end - start + 1
+    response = StreamingHttpResponse(
+        _chunks(handle, length), status=206 if match else 200, content_type=content_type
+    )
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    if match:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _chunks(handle, remaining: int, size: int = 64 * 1024):
+    with handle:
+        while remaining > 0:
+            data = handle.read(min(size, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            yield data
