@@ -367,26 +367,25 @@ def _ensure_untranslated_article(home, first_topic) -> None:
 # --- media -----------------------------------------------------------------------------------
 
 
-def _demo_poster(key: str, language: str, title: str) -> Image | None:
-    path = ASSETS_DIR / f"{key}-{language}.png"
+def _demo_asset(model, key: str, language: str, suffix: str):
+    """The committed demo file as a Wagtail image or document, stored once."""
+    path = ASSETS_DIR / f"{key}-{language}.{suffix}"
     if not path.exists():
         return None
-    existing = Image.objects.filter(title=f"demo:{key}:{language}").first()
+    title = f"demo:{key}:{language}"
+    existing = model.objects.filter(title=title).first()
     if existing:
         return existing
     with path.open("rb") as handle:
-        return Image.objects.create(title=f"demo:{key}:{language}", file=File(handle, path.name))
+        return model.objects.create(title=title, file=File(handle, path.name))
+
+
+def _demo_poster(key: str, language: str, title: str) -> Image | None:
+    return _demo_asset(Image, key, language, "png")
 
 
 def _demo_video(key: str, language: str) -> Document | None:
-    path = ASSETS_DIR / f"{key}-{language}.webm"
-    if not path.exists():
-        return None
-    existing = Document.objects.filter(title=f"demo:{key}:{language}").first()
-    if existing:
-        return existing
-    with path.open("rb") as handle:
-        return Document.objects.create(title=f"demo:{key}:{language}", file=File(handle, path.name))
+    return _demo_asset(Document, key, language, "webm")
 
 
 def _ensure_locale_synchronisation(locales) -> None:

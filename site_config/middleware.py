@@ -43,12 +43,17 @@ class RememberLanguageMiddleware:
             and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != prefix
             and response.status_code < 400
         ):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                prefix,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                httponly=True,
-            )
+            remember_language(response, prefix)
         return response
+
+
+def remember_language(response, language: str) -> None:
+    """The language cookie that unprefixed pages (``/accounts/``) follow."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        httponly=True,
+    )

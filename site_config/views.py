@@ -4,6 +4,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from site_config.middleware import remember_language
+
 
 @require_GET
 @never_cache
@@ -26,12 +28,5 @@ def switch_language(request, language: str):
     ):
         target = f"/{language}/"
     response = HttpResponseRedirect(target)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        httponly=True,
-    )
+    remember_language(response, language)
     return response
