@@ -1,8 +1,50 @@
-"""Reads for the forum, with the joins views would otherwise forget."""
+"""Reads for the forum, with the joins views would otherwise forget. Every list here runs a
+fixed number of queries, however many rows it returns (tests hold it to that)."""
 
+import re
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
-from forum.models import Profile
+from forum import permissions
+from forum.models import (
+    Board,
+    BoardTranslation,
+    MeToo,
+    ModerationLog,
+    Notification,
+    Post,
+    Profile,
+    Report,
+    Subscription,
+    Thread,
+    Vote,
+)
+from forum.models.threads import Visibility
+
+
+def sort_labels() -> dict[str, str]:
+    # Built per call so each label follows the visitor's language.
+    return {
+        "active": _("Latest activity"),
+        "newest": _("Newest"),
+        "unanswered": _("Unanswered"),
+        "wanted": _("Most wanted"),
+        "solved": _("Solved"),
+    }
 
 
 def profile_for_user(user) -> Profile:
@@ -12,3 +54,232 @@ def profile_for_user(user) -> Profile:
         return Profile.objects.select_related("user").get(user=user)
     except Profile.DoesNotExist:
         return Profile(user=user, display_name=_("Member %(id)s") % {"id": user.pk})
+
+
+def boards():
+    return Board.objects.prefetch_related(
+        Prefetch("translations", queryset=BoardTranslation.objects.all())
+    )
+
+
+def _thread_list_base():
+    return Thread.objects.filter(visibility=Visibility.VISIBLE, merged_into__isnull=True)
+
+
+def threads(*, language: str | None, board: Board | None = None, sort: str = "active"):
+    """Visible threads, in one language or (``language=None``) all, the visitor's first."""
+    qs = _thread_list_base().select_related("author__forum_profile", "board")
+    qs = qs.prefetch_related(Prefetch("board__translations"))
+    if board is not None:
+        qs = qs.filter(board=board)
+    if language:
+        qs = qs.filter(language=language)
+    order: list = []
+    if sort == "unanswered":
+        qs = qs.filter(reply_count=0)
+        order = ["created_at"]
+    elif sort == "solved":
+        qs = qs.filter(solution__isnull=False)
+        order = ["-last_activity_at"]
+    elif sort == "wanted":
+        order = ["-me_too_count", "-last_activity_at"]
+    elif sort == "newest":
+        order = ["-created_at"]
+    else:
+        order = ["-is_pinned", "-last_activity_at"]
+    return qs.order_by(*order, "-pk")
+
+
+def threads_in_language_first(qs, language: str):
+    """All languages, the visitor's own first."""
+    first = Case(
+        When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return qs.annotate(_language_first=first).order_by("_language_first", *qs.query.order_by)
+
+
+def thread_for_view(pk: int) -> Thread | None:
+    return (
+        Thread.objects.select_related("board", "author__forum_profile", "merged_into")
+        .prefetch_related("board__translations", "tags")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def team_member_ids(user_ids) -> set[int]:
+    """Which of these members are the shop's team (for the staff badge), in one query."""
+    codenames = [permissions.MODERATE.split(".")[1], permissions.OFFICIAL.split(".")[1]]
+    return set(
+        get_user_model()
+        .objects.filter(pk__in=set(user_ids), is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__codename__in=codenames)
+            | Q(user_permissions__codename__in=codenames)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    question: Post | None
+    replies: list[Post]
+    solution: Post | None
+    official: Post | None
+    team_ids: set[int]
+    my_votes: dict[int, int]
+    me_too: bool
+    watching: bool
+    versions: list[Thread]
+
+
+def thread_page(thread: Thread, user) -> ThreadPage:
+    """Everything the thread page shows, in a fixed number of queries."""
+    posts = Post.objects.filter(thread=thread).select_related("author__forum_profile")
+    if not permissions.is_moderator(user):
+        mine = Q(visibility=Visibility.HELD, author_id=user.pk) if user.is_authenticated else Q()
+        posts = (
+            posts.filter(Q(visibility=Visibility.VISIBLE) | mine)
+            if mine
+            else posts.filter(visibility=Visibility.VISIBLE)
+        )
+    posts = list(posts.order_by("created_at", "pk"))
+    for post in posts:
+        post.thread = thread  # permission checks read it: no query per post
+    question = next((p for p in posts if p.is_question), None)
+    replies = [p for p in posts if not p.is_question]
+    by_id = {p.pk: p for p in posts}
+    official = by_id.get(thread.official_answer_id)
+    solution = by_id.get(thread.solution_id)
+    team_ids = team_member_ids(p.author_id for p in posts)
+    my_votes, me_too, watching = {}, False, False
+    if user.is_authenticated:
+        my_votes = dict(
+            Vote.objects.filter(user=user, post__thread=thread).values_list("post_id", "value")
+        )
+        me_too = MeToo.objects.filter(thread=thread, user=user).exists()
+        watching = Subscription.objects.filter(thread=thread, user=user).exists()
+    versions = list(
+        _thread_list_base()
+        .filter(translation_key=thread.translation_key)
+        .exclude(pk=thread.pk)
+        .only("pk", "title", "language")
+    )
+    return ThreadPage(
+        thread, question, replies, solution, official, team_ids, my_votes, me_too, watching,
+        versions,
+    )  # fmt: skip
+
+
+def member_stats(user) -> dict:
+    """Public counts for a member's profile."""
+    visible = Post.objects.filter(author=user, visibility=Visibility.VISIBLE)
+    return visible.aggregate(
+        answers=Count("pk", filter=Q(is_question=False)),
+        questions=Count("pk", filter=Q(is_question=True)),
+    ) | {
+        "solutions": Thread.objects.filter(
+            solution__author=user, visibility=Visibility.VISIBLE
+        ).count(),
+        "official": Thread.objects.filter(
+            official_answer__author=user, visibility=Visibility.VISIBLE
+        ).count(),
+    }
+
+
+def recent_posts_of(user, limit: int = 10):
+    return (
+        Post.objects.filter(
+            author=user, visibility=Visibility.VISIBLE, thread__visibility=Visibility.VISIBLE
+        )
+        .select_related("thread")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def official_answers(language: str):
+    """Threads with an official answer, newest answer first."""
+    return (
+        _thread_list_base()
+        .filter(language=language, official_answer__isnull=False)
+        .select_related("official_answer__author__forum_profile", "board")
+        .order_by("-official_answer__created_at")
+    )
+
+
+def staff_queue(*, language: str | None):
+    """Unanswered oldest first; then threads with replies but no official answer."""
+    base = _thread_list_base().select_related("author__forum_profile", "board")
+    base = base.prefetch_related("board__translations")
+    if language:
+        base = base.filter(language=language)
+    wait = ExpressionWrapper(F("first_reply_at") - F("created_at"), output_field=DurationField())
+    return {
+        "unanswered": base.filter(reply_count=0).order_by("created_at", "pk"),
+        "no_official": base.filter(reply_count__gt=0, official_answer__isnull=True)
+        .annotate(first_reply_wait=wait)
+        .order_by("created_at", "pk"),
+        "answered": base.filter(first_reply_at__isnull=False)
+        .annotate(first_reply_wait=wait)
+        .order_by("-created_at", "-pk"),
+    }
+
+
+def held_posts():
+    return (
+        Post.objects.filter(visibility=Visibility.HELD)
+        .select_related("thread__board", "author__forum_profile")
+        .order_by("created_at", "pk")
+    )
+
+
+def open_reports():
+    """Open reports, oldest first, with the post and who reported it."""
+    return (
+        Report.objects.filter(resolved_at__isnull=True)
+        .select_related("post__thread", "post__author__forum_profile", "reporter__forum_profile")
+        .order_by("created_at", "pk")
+    )
+
+
+def moderation_log():
+    return ModerationLog.objects.select_related(
+        "actor__forum_profile", "thread", "post", "target_user__forum_profile"
+    )
+
+
+def notifications_for(user):
+    return Notification.objects.filter(user=user).select_related(
+        "thread", "post__author__forum_profile"
+    )
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def watched_for(user):
+    return Subscription.objects.filter(user=user).select_related("thread", "board")
+
+
+def similar_solved_threads(title: str, language: str, limit: int = 5):
+    """Solved threads whose titles share words with ``title`` (the ask form's suggestions
+    until search indexes the forum)."""
+    words = re.findall(r"\w{3,}", title.lower())[:6]
+    if not words:
+        return Thread.objects.none()
+    match = Q()
+    for word in words:
+        match |= Q(title__icontains=word)
+    return (
+        _thread_list_base()
+        .filter(match, language=language)
+        .order_by("-solution_id", "-me_too_count", "-last_activity_at")
+        .only("pk", "title", "language", "solution_id", "reply_count")[:limit]
+    )

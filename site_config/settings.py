@@ -408,3 +408,19 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+
+# Forum -------------------------------------------------------------------------------------
+
+# A member is "new" for their first posts and first days: their posts wait for a moderator,
+# may carry few links, and are limited more tightly.
+FORUM_NEW_MEMBER_POSTS = _env_int("FORUM_NEW_MEMBER_POSTS", 2)
+FORUM_NEW_MEMBER_DAYS = _env_int("FORUM_NEW_MEMBER_DAYS", 2)
+FORUM_NEW_MEMBER_MAX_LINKS = _env_int("FORUM_NEW_MEMBER_MAX_LINKS", 1)
+# Posts (questions and replies) per member: (count, seconds) windows.
+FORUM_POST_LIMITS = [(3, 60), (20, 3600)]
+FORUM_NEW_MEMBER_POST_LIMITS = [(1, 60), (5, 3600)]
+FORUM_VOTE_LIMITS = [(30, 60)]
+FORUM_REPORT_LIMITS = [(10, 3600)]
+# Images in posts are shown only from these HTTPS hosts (and this site's media).
+FORUM_IMAGE_HOSTS = _env_list("FORUM_IMAGE_HOSTS", [])

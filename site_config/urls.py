@@ -11,6 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from forum import views as forum_views
+from forum.sitemaps import ForumSitemap
 from kb.sitemaps import HelpCenterSitemap
 from site_config import health, views
 
@@ -33,7 +34,12 @@ urlpatterns = [
     path("accounts/profile/", forum_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": HelpCenterSitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": HelpCenterSitemap, "forum": ForumSitemap}},
+        name="sitemap",
+    ),
 ]
 
 if settings.DEBUG:
@@ -44,6 +50,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("kb/", include("kb.urls")),
+    path("forum/", include("forum.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,12 +1,15 @@
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
-from forum.models import Profile
+from forum import markup
+from forum.models import Board, Post, Profile, Thread
 from kb.models import FaqPage, HelpCenterPage, HowToVideoPage, PolicyPage, TopicPage
 
 PASSWORD = "correct-horse-battery-staple"
@@ -23,6 +26,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"member{n}")
+    # An established member by default: new members' posts wait for a moderator
+    # (``NewMemberFactory``).
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=400))
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password(PASSWORD)
 
@@ -134,3 +140,63 @@ class PolicyPageFactory(PageFactory):
     )
     effective_date = factory.LazyFunction(lambda: date(2026, 1, 1))
     change_note = "First published version."
+
+
+class NewMemberFactory(UserFactory):
+    """Joined today: their posts are held for a moderator."""
+
+    date_joined = factory.LazyFunction(timezone.now)
+
+
+def in_group(user, name: str):
+    """Put ``user`` in "Moderators" or "Support staff" (created with their permissions by
+    forum's migration) and return the user, fresh from the database."""
+    user.groups.add(Group.objects.get(name=name))
+    return get_user_model().objects.get(pk=user.pk)
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Board {n}")
+    slug = factory.Sequence(lambda n: f"board-{n}")
+
+
+class ThreadFactory(factory.django.DjangoModelFactory):
+    """A visible thread with its question post (``question__body=...``). Built directly,
+    not through the services: for tests that need a thread, not the act of asking."""
+
+    class Meta:
+        model = Thread
+        skip_postgeneration_save = True
+
+    board = factory.SubFactory(BoardFactory)
+    language = "en"
+    title = factory.Sequence(lambda n: f"How do I return order number {n}?")
+    author = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def question(self, create, extracted, body="I bought shoes and they do not fit.", **kwargs):
+        if create:
+            Post.objects.create(
+                thread=self,
+                author=self.author,
+                is_question=True,
+                body=body,
+                body_html=markup.render(body),
+                visibility=self.visibility,
+            )
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A visible reply; use ``forum.services.reply_create`` when the act matters."""
+
+    class Meta:
+        model = Post
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Print the label from your order page and take the parcel to any shop."
+    body_html = factory.LazyAttribute(lambda p: markup.render(p.body))

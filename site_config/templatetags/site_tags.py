@@ -42,7 +42,12 @@ def language_versions(context) -> list[dict]:
         return []
     current = get_language()
     page = context.get("page")
-    translations = _translation_urls(page, request) if isinstance(page, Page) else None
+    # Views that are not Wagtail pages but exist in some languages only (forum threads)
+    # pass their versions as ``language_alternates`` (code → URL).
+    translations = context.get("language_alternates")
+    fallbacks = context.get("language_fallbacks") or {}
+    if translations is None and isinstance(page, Page):
+        translations = _translation_urls(page, request)
     prefixed = translations is None and _is_language_prefixed(request)
     versions = []
     for code, name in settings.LANGUAGES:
@@ -50,7 +55,7 @@ def language_versions(context) -> list[dict]:
             url = translations.get(code)
             exact = url is not None
             # No translation yet: the visitor lands on that language's home, not a 404.
-            url = url or f"/{code}/"
+            url = url or fallbacks.get(code) or f"/{code}/"
         elif prefixed:
             url, exact = translate_url(request.get_full_path(), code), True
         else:

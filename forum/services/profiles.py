@@ -1,5 +1,4 @@
-"""Every state change in the forum. Keyword-only, typed, one transaction each."""
-
+from django.conf import settings
 from django.db import transaction
 
 from forum.models import Profile
@@ -7,12 +6,15 @@ from forum.validators import validate_display_name
 
 
 @transaction.atomic
-def profile_create(*, user, display_name: str) -> Profile:
+def profile_create(*, user, display_name: str, language: str = "") -> Profile:
     """Create the member's profile (at sign-up). Does not check permission; staff accounts
     may carry the team's reserved names."""
     display_name = " ".join(display_name.split())
     validate_display_name(display_name, allow_reserved=user.is_staff)
-    profile, _ = Profile.objects.get_or_create(user=user, defaults={"display_name": display_name})
+    defaults = {"display_name": display_name}
+    if language in dict(settings.LANGUAGES):
+        defaults["language"] = language
+    profile, _ = Profile.objects.get_or_create(user=user, defaults=defaults)
     return profile
 
 
@@ -24,3 +26,9 @@ def profile_update(*, profile: Profile, display_name: str) -> Profile:
     profile.display_name = display_name
     profile.save(update_fields=["display_name", "updated_at"])
     return profile
+
+
+def profile_set_language(*, user, language: str) -> None:
+    """Remember the language a member uses, for the e-mails we send them."""
+    if language in dict(settings.LANGUAGES):
+        Profile.objects.filter(user=user).exclude(language=language).update(language=language)

@@ -10,6 +10,12 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_profile"
     )
     display_name = models.CharField(_("display name"), max_length=40)
+    # The language of the member's e-mails: the one they last used the site in.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
+    banned_reason = models.TextField(_("reason for the ban"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -19,3 +25,7 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None

@@ -1,0 +1,104 @@
+"""Members write Markdown; readers get HTML that cannot run script.
+
+Markdown may carry raw HTML, so its output is untrusted: bleach keeps an allow-list of
+tags and attributes and *escapes* everything else (a member who writes ``<script>`` sees
+that text, as written). Links get ``rel="nofollow ugc noopener"``; images are kept only from
+hosts the shop trusts (``FORUM_IMAGE_HOSTS``), so a post cannot track its readers.
+"""
+
+import re
+from functools import partial
+from urllib.parse import urlsplit
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+from django.conf import settings
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+     "img", "h3", "h4", "h5", "h6", "hr", "del", "table", "thead", "tbody", "tr", "th", "td"}
+)  # fmt: skip
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+_MAX_QUOTE_LINES = 12
+
+
+class _DemoteHeadings(Treeprocessor):
+    """A post sits under the thread's own headings: ``# Title`` becomes an h3."""
+
+    def run(self, root):
+        for element in root.iter():
+            if re.fullmatch(r"h[1-6]", element.tag):
+                element.tag = f"h{min(6, int(element.tag[1]) + 2)}"
+
+
+class _PostExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
+
+
+def _image_allowed(src: str) -> bool:
+    src = src.strip()
+    if src.startswith(settings.MEDIA_URL) and not src.startswith("//"):
+        return True
+    parts = urlsplit(src)
+    return parts.scheme == "https" and parts.hostname in settings.FORUM_IMAGE_HOSTS
+
+
+def _attribute_allowed(tag: str, name: str, value: str) -> bool:
+    if tag == "a":
+        return name in {"href", "title", "rel"}
+    if tag == "img":
+        if name == "src":
+            return _image_allowed(value)
+        return name in {"alt", "title"}
+    if tag in {"th", "td"}:
+        return name == "align" and value in {"left", "right", "center"}
+    return False
+
+
+def _set_link_rel(attrs, new=False):
+    href_key = (None, "href")
+    if href_key not in attrs:
+        return attrs
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=_attribute_allowed,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=False,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+)
+
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
+def render(source: str) -> str:
+    """Sanitised HTML for a post's Markdown source."""
+    html = markdown.markdown(
+        source,
+        extensions=["fenced_code", "tables", "sane_lists", "nl2br", _PostExtension()],
+        output_format="html",
+    )
+    cleaned = _cleaner.clean(html)
+    # An image from a host we do not trust loses its source; drop what is left of it.
+    return _IMG_WITHOUT_SRC.sub("", cleaned)
+
+
+def link_count(source: str) -> int:
+    """How many links a post would show (Markdown links, bare addresses, raw anchors)."""
+    return render(source).count("<a ")
+
+
+def quote(author_name: str, source: str) -> str:
+    """Markdown that quotes a post, as the reply box is pre-filled with it."""
+    lines = source.strip().splitlines()[:_MAX_QUOTE_LINES]
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
+    return f"> **{author_name}:**\n>\n{quoted}\n\n"
