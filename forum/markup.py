@@ -44,13 +44,16 @@ def _image_allowed(src: str) -> bool:
     src = src.strip()
     if src.startswith(settings.MEDIA_URL) and not src.startswith("//"):
         return True
-    parts = urlsplit(src)
+    # Browsers read a backslash as "/" in an http(s) URL: "https://evil\@trusted/x.png" loads
+    # from "evil", where urlsplit sees the host "trusted". Read the address as a browser does.
+    parts = urlsplit(src.replace("\\", "/"))
     return parts.scheme == "https" and parts.hostname in settings.FORUM_IMAGE_HOSTS
 
 
 def _attribute_allowed(tag: str, name: str, value: str) -> bool:
     if tag == "a":
-        return name in {"href", "title", "rel"}
+        # rel is ours to set (below), never the member's.
+        return name in {"href", "title"}
     if tag == "img":
         if name == "src":
             return _image_allowed(value)
@@ -77,7 +80,9 @@ _cleaner = bleach.Cleaner(
     filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
 )
 
-_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+# bleach writes every attribute value in double quotes (a quote inside is &quot;), so this
+# reads whole attributes and is not fooled by a ">" inside alt text.
+_IMG = re.compile(r'<img((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*/?>')
 
 
 def render(source: str) -> str:
@@ -89,12 +94,12 @@ def render(source: str) -> str:
     )
     cleaned = _cleaner.clean(html)
     # An image from a host we do not trust loses its source; drop what is left of it.
-    return _IMG_WITHOUT_SRC.sub("", cleaned)
+    return _IMG.sub(lambda m: m.group(0) if ' src="' in m.group(1) else "", cleaned)
 
 
 def link_count(source: str) -> int:
     """How many links a post would show (Markdown links, bare addresses, raw anchors)."""
-    return render(source).count("<a ")
+    return len(re.findall(r'<a [^>]*href="', render(source)))
 
 
 def quote(author_name: str, source: str) -> str:

@@ -56,6 +56,14 @@ def profile_for_user(user) -> Profile:
         return Profile(user=user, display_name=_("Member %(id)s") % {"id": user.pk})
 
 
+def board_url_for_topic(topic) -> str:
+    """The community board linked to a knowledge base topic (in any of its languages)."""
+    from django.urls import reverse
+
+    board = Board.objects.filter(topic__translation_key=topic.translation_key).only("slug").first()
+    return reverse("forum:board", kwargs={"slug": board.slug}) if board else ""
+
+
 def boards():
     return Board.objects.prefetch_related(
         Prefetch("translations", queryset=BoardTranslation.objects.all())

@@ -78,7 +78,10 @@ def topic_sections(topic: TopicPage, request) -> dict:
         if not isinstance(child, TopicPage):
             groups.setdefault(child.kind, []).append(child)
     order = [("faq", "faq"), ("video", "video"), ("policy", "policy")]
+    from forum.selectors import board_url_for_topic
+
     return {
+        "board_url": board_url_for_topic(topic),
         "breadcrumbs": trail,
         "structured_data": [structured_data.breadcrumb_list(trail, request)],
         "subtopics": [c for c in children if isinstance(c, TopicPage)],

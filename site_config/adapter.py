@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import get_language
 
 from forum import services as forum_services
 
@@ -9,5 +10,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            forum_services.profile_create(user=user, display_name=form.cleaned_data["display_name"])
+            forum_services.profile_create(
+                user=user,
+                display_name=form.cleaned_data["display_name"],
+                # E-mails about answers go out in the language the member signed up in.
+                language=get_language(),
+            )
         return user

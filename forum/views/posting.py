@@ -70,6 +70,7 @@ def ask(request):
             if "preview" in request.POST:
                 preview = markup.render(data["body"])
             else:
+                services.profile_set_language(user=request.user, language=get_language())
                 try:
                     thread = services.thread_create(
                         board=data["board"],
@@ -137,6 +138,7 @@ def reply(request, pk: int):
             if "preview" in request.POST:
                 preview = markup.render(form.cleaned_data["body"])
             else:
+                services.profile_set_language(user=request.user, language=get_language())
                 try:
                     post = services.reply_create(
                         thread=thread, author=request.user, body=form.cleaned_data["body"]

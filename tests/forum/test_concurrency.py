@@ -1,0 +1,97 @@
+"""Concurrent votes and official marking on a real PostgreSQL server: each thread has its
+own database connection and transaction, and all start together at a barrier."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from forum import services
+from forum.models import MeToo, Post, Thread, Vote
+from tests.factories import PostFactory, ThreadFactory, UserFactory, in_group
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks need a server database; CI runs this on PostgreSQL",
+    ),
+]
+
+
+def run_together(calls):
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def worker(call):
+        from django.db import connections
+
+        try:
+            barrier.wait(timeout=30)
+            call()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+
+
+def test_twenty_concurrent_voters_are_all_counted_once():
+    reply = PostFactory()
+    voters = [UserFactory() for _ in range(20)]
+    run_together(
+        [lambda v=v: services.reply_vote(reply=reply, user=v, value=Vote.HELPFUL) for v in voters]
+    )
+    reply.refresh_from_db()
+    assert reply.helpful_count == 20 == Vote.objects.filter(post=reply).count()
+
+
+def test_the_same_voter_twice_at_once_counts_once():
+    reply = PostFactory()
+    voter = UserFactory()
+    run_together(
+        [lambda: services.reply_vote(reply=reply, user=voter, value=Vote.HELPFUL) for _ in range(5)]
+    )
+    reply.refresh_from_db()
+    assert reply.helpful_count == 1 == Vote.objects.filter(post=reply).count()
+
+
+def test_two_staff_marking_official_at_once_leave_one_official_answer():
+    thread = ThreadFactory()
+    first, second = PostFactory(thread=thread), PostFactory(thread=thread)
+    staff = [in_group(UserFactory(), "Support staff") for _ in range(2)]
+    run_together(
+        [
+            lambda: services.reply_mark_official(reply=first, by=staff[0]),
+            lambda: services.reply_mark_official(reply=second, by=staff[1]),
+        ]
+    )
+    thread.refresh_from_db()
+    assert thread.official_answer_id in {first.pk, second.pk}
+    # The second to get the lock saw the first's answer and replaced it: the log says so.
+    from forum.models import ModerationLog
+
+    entries = list(ModerationLog.objects.filter(action="official").order_by("pk"))
+    assert len(entries) == 2
+    assert entries[1].details["replaced"] == entries[0].post_id
+
+
+def test_concurrent_me_too_and_replies_keep_counts_exact():
+    thread = ThreadFactory()
+    members = [UserFactory() for _ in range(10)]
+    calls = [lambda m=m: services.thread_me_too(thread=thread, user=m, on=True) for m in members]
+    calls += [
+        lambda m=m: services.reply_create(thread=thread, author=m, body="same here")
+        for m in members[:5]
+    ]
+    run_together(calls)
+    thread.refresh_from_db()
+    assert thread.me_too_count == 10 == MeToo.objects.filter(thread=thread).count()
+    assert thread.reply_count == 5 == Post.objects.filter(thread=thread, is_question=False).count()
+    assert Thread.objects.count() == 1
