@@ -156,7 +156,8 @@ def in_group(user, name: str):
     codename = {"Moderators": "moderate_forum", "Support staff": "give_official_answers"}[name]
     # Transactional tests flush the tables, taking the migration's groups with them.
     group, _ = Group.objects.get_or_create(name=name)
-    group.permissions.add(Permission.objects.get(content_type__app_label="forum", codename=codename))
+    permission = Permission.objects.get(content_type__app_label="forum", codename=codename)
+    group.permissions.add(permission)
     user.groups.add(group)
     return get_user_model().objects.get(pk=user.pk)
 

@@ -73,7 +73,8 @@ def test_answer_marked_official_and_solution_read_well_on_every_width(page, help
     first_answer = page.locator(".answers article").first
     expect(first_answer).to_contain_text("Official answer")
     expect(first_answer).to_contain_text("Bring the order number")
-    page.locator(f"#post-{member_answer.pk}").get_by_role("button", name="Helpful", exact=True).click()
+    answer_box = page.locator(f"#post-{member_answer.pk}")
+    answer_box.get_by_role("button", name="Helpful", exact=True).click()
     expect(page.locator(f"#post-{member_answer.pk} .post__votes")).to_have_text(
         "1 found this helpful"
     )
