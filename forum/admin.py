@@ -11,8 +11,13 @@ class ThreadAdmin(admin.ModelAdmin):
     list_display = ["title", "language", "board", "visibility", "created_at"]
     list_filter = ["language", "visibility", "board"]
     search_fields = ["title"]
-    raw_id_fields = ["author", "solution", "official_answer", "merged_into"]
-    readonly_fields = ["reply_count", "me_too_count", "created_at", "first_reply_at"]
+    # What has rules (visibility, answers, merging) changes on the site, through the
+    # services that recount, notify and log; here only titles, tags and translation links.
+    raw_id_fields = ["author"]
+    readonly_fields = [
+        "visibility", "solution", "official_answer", "merged_into", "reply_count",
+        "me_too_count", "created_at", "first_reply_at",
+    ]  # fmt: skip
 
 
 @admin.register(Post)
@@ -20,7 +25,7 @@ class PostAdmin(admin.ModelAdmin):
     list_display = ["pk", "thread", "author", "visibility", "created_at"]
     list_filter = ["visibility"]
     raw_id_fields = ["thread", "author"]
-    readonly_fields = ["body_html", "helpful_count", "unhelpful_count"]
+    readonly_fields = ["visibility", "body", "body_html", "helpful_count", "unhelpful_count"]
 
 
 @admin.register(Profile)

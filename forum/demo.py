@@ -51,7 +51,7 @@ from forum.services._common import lock_thread, recount_thread
 CONTENT_FILE = Path(__file__).resolve().parent / "demo_content" / "threads.json"
 LANGUAGES = ("en", "tr", "de")
 NAMESPACE = uuid.UUID("3c0b8f4e-2a7d-4f61-8e15-9d4a6b2c7e30")
-SUPPORT, MODERATORS = "Support staff", "Moderators"
+SUPPORT, MODERATORS = "Support staff", "Forum moderators"
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 
 

@@ -23,6 +23,11 @@ class DisplayNameField(forms.CharField):
 
 class ProfileForm(forms.Form):
     display_name = DisplayNameField()
+    language = forms.ChoiceField(
+        label=_("Language of our e-mails to you"),
+        choices=settings.LANGUAGES,
+        help_text=_("Answers you are told about stay in the language they were written in."),
+    )
 
 
 class BodyField(forms.CharField):
@@ -136,10 +141,13 @@ class MergeForm(ReasonForm):
         import re
 
         value = self.cleaned_data["target"].strip()
-        match = re.search(r"(?:/t/)?(\d+)", value)
+        # A bare number, or the number after /t/ in an address (never a port or a year).
+        match = re.fullmatch(r"#?(\d+)", value) or re.search(r"/t/(\d+)", value)
         thread = Thread.objects.filter(pk=int(match.group(1))).first() if match else None
         if thread is None:
             raise forms.ValidationError(_("No thread with that number or address."))
+        if not thread.is_visible:
+            raise forms.ValidationError(_("Merge into a visible thread only."))
         return thread
 
 

@@ -2,7 +2,7 @@
 
 Every ``can_*`` function takes the acting user (possibly anonymous) and the object, and
 returns a bool; views, templates (through ``forum_tags``) and services ask here and nowhere
-else. Roles are Django permissions, granted to the groups ``Moderators``
+else. Roles are Django permissions, granted to the groups ``Forum moderators``
 (``forum.moderate_forum``) and ``Support staff`` (``forum.give_official_answers``);
 superusers have both. ``has_perm`` caches per user object, so asking often costs one query.
 """

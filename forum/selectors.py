@@ -221,8 +221,7 @@ def official_answers(language: str):
 
 def staff_queue(*, language: str | None):
     """Unanswered oldest first; then threads with replies but no official answer."""
-    base = _thread_list_base().select_related("author__forum_profile", "board")
-    base = base.prefetch_related("board__translations")
+    base = _thread_list_base()
     if language:
         base = base.filter(language=language)
     wait = ExpressionWrapper(F("first_reply_at") - F("created_at"), output_field=DurationField())
@@ -256,24 +255,39 @@ def open_reports():
 
 def moderation_log():
     return ModerationLog.objects.select_related(
-        "actor__forum_profile", "thread", "post", "target_user__forum_profile"
+        "actor__forum_profile", "thread", "post__thread", "target_user__forum_profile"
     )
 
 
 def notifications_for(user):
-    return Notification.objects.filter(user=user).select_related(
-        "thread", "post__author__forum_profile"
-    )
+    """The member's notifications about what can still be seen (a post hidden since, or a
+    thread merged away, drops out)."""
+    return Notification.objects.filter(
+        user=user,
+        post__visibility=Visibility.VISIBLE,
+        thread__visibility=Visibility.VISIBLE,
+        thread__merged_into__isnull=True,
+    ).select_related("thread", "post__thread", "post__author__forum_profile")
 
 
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    # Asked by the header and the forum menu on one page: count once per request's user.
+    if not hasattr(user, "_forum_unread"):
+        user._forum_unread = notifications_for(user).filter(read_at__isnull=True).count()
+    return user._forum_unread
 
 
 def watched_for(user):
-    return Subscription.objects.filter(user=user).select_related("thread", "board")
+    visible_or_board = Q(thread__isnull=True) | Q(
+        thread__visibility=Visibility.VISIBLE, thread__merged_into__isnull=True
+    )
+    return (
+        Subscription.objects.filter(visible_or_board, user=user)
+        .select_related("thread", "board")
+        .prefetch_related("board__translations")
+    )
 
 
 def similar_solved_threads(title: str, language: str, limit: int = 5):

@@ -27,9 +27,10 @@ def _recipients(post: Post, kind: str, actor_id: int | None) -> dict[int, Subscr
         subs = Subscription.objects.filter(board_id=thread.board_id)
     else:
         subs = Subscription.objects.filter(thread=thread)
+    # Only watchers: each e-mail then carries the unsubscribe link of what brought it.
+    # An answer's author watches the thread from the moment they answer, unless they
+    # chose to stop.
     recipients: dict[int, Subscription | None] = {s.user_id: s for s in subs}
-    if kind in (Kind.SOLUTION, Kind.OFFICIAL):
-        recipients.setdefault(post.author_id, None)
     for skip in {actor_id, post.author_id if kind in (Kind.REPLY, Kind.NEW_THREAD) else None}:
         recipients.pop(skip, None)
     return recipients
@@ -90,6 +91,7 @@ def _send(notification: Notification, user, subscription: Subscription | None) -
             "unsubscribe_url": unsubscribe_url,
             "watching_board": bool(subscription and subscription.board_id),
             "notifications_url": settings.BASE_URL + reverse("forum:notifications"),
+            "language": language,
         }
         subject = " ".join(
             render_to_string("forum/email/notification_subject.txt", context).split()

@@ -12,7 +12,7 @@ from forum import services as forum_services
 ADMIN_EMAIL = "admin@example.com"
 # Known only on a developer's machine (DEBUG); anywhere else a random one is printed once.
 DEV_ADMIN_PASSWORD = "helpcenter-demo"  # noqa: S105
-STAFF_GROUPS = ["Moderators", "Support staff"]
+STAFF_GROUPS = ["Forum moderators", "Support staff"]
 
 
 def load(command) -> None:

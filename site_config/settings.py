@@ -420,7 +420,10 @@ FORUM_NEW_MEMBER_MAX_LINKS = _env_int("FORUM_NEW_MEMBER_MAX_LINKS", 1)
 # Posts (questions and replies) per member: (count, seconds) windows.
 FORUM_POST_LIMITS = [(3, 60), (20, 3600)]
 FORUM_NEW_MEMBER_POST_LIMITS = [(1, 60), (5, 3600)]
+FORUM_EDIT_LIMITS = [(10, 60), (60, 3600)]
 FORUM_VOTE_LIMITS = [(30, 60)]
 FORUM_REPORT_LIMITS = [(10, 3600)]
+# Suggestions while typing and previews: per member (or address), generous for real typing.
+FORUM_SUGGEST_LIMITS = [(60, 60)]
 # Images in posts are shown only from these HTTPS hosts (and this site's media).
 FORUM_IMAGE_HOSTS = _env_list("FORUM_IMAGE_HOSTS", [])

@@ -149,11 +149,13 @@ class NewMemberFactory(UserFactory):
 
 
 def in_group(user, name: str):
-    """Put ``user`` in "Moderators" or "Support staff" (created with their permissions by
+    """Put ``user`` in "Forum moderators" or "Support staff" (created with their permissions by
     forum's migration) and return the user, fresh from the database."""
     from django.contrib.auth.models import Permission
 
-    codename = {"Moderators": "moderate_forum", "Support staff": "give_official_answers"}[name]
+    codename = {"Forum moderators": "moderate_forum", "Support staff": "give_official_answers"}[
+        name
+    ]
     # Transactional tests flush the tables, taking the migration's groups with them.
     group, _ = Group.objects.get_or_create(name=name)
     permission = Permission.objects.get(content_type__app_label="forum", codename=codename)

@@ -1,10 +1,13 @@
 """The two forum roles as groups with their permissions; the checks themselves ask for the
-permissions (forum.permissions), so a shop may grant them to other groups too."""
+permissions (forum.permissions), so a shop may grant them to other groups too.
+
+Forum moderators get a group of their own: Wagtail's "Moderators" group publishes pages
+(policies included), which someone who tidies the forum should not be able to do."""
 
 from django.db import migrations
 
 ROLES = {
-    "Moderators": ["moderate_forum"],
+    "Forum moderators": ["moderate_forum"],
     "Support staff": ["give_official_answers"],
 }
 
@@ -43,7 +46,7 @@ class Migration(migrations.Migration):
         ("forum", "0002_boards_threads_posts"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        # Wagtail creates its own "Moderators" group (page moderation) and must come first.
+        # After Wagtail has made its own groups ("Moderators" publishes pages; ours is apart).
         ("wagtailcore", "0001_squashed_0016_change_page_url_path_to_text_field"),
     ]
 

@@ -34,7 +34,7 @@ from forum.services.notifications import (
     unsubscribe_with_token,
 )
 from forum.services.posting import PostingLimited, post_edit, reply_create, thread_create
-from forum.services.profiles import profile_create, profile_set_language, profile_update
+from forum.services.profiles import profile_create, profile_update
 
 __all__ = [
     "PostingLimited",
@@ -46,7 +46,6 @@ __all__ = [
     "post_report",
     "post_restore",
     "profile_create",
-    "profile_set_language",
     "profile_update",
     "reply_accept",
     "reply_create",

@@ -53,3 +53,26 @@ def notify(post_id: int, kind: str, actor_id: int | None) -> None:
     transaction.on_commit(
         lambda: tasks.notify.enqueue(post_id=post_id, kind=kind, actor_id=actor_id), robust=True
     )
+
+
+def set_visibility(post: Post, visibility: str) -> Thread:
+    """Show, hold or hide a post (a question takes its thread along); a post that stops
+    being visible loses its solution or official mark. Recounts the thread."""
+    thread = lock_thread(post.thread_id)
+    post.visibility = visibility
+    post.save(update_fields=["visibility"])
+    if post.is_question:
+        thread.visibility = visibility
+        thread.save(update_fields=["visibility"])
+    fields = []
+    if visibility != Visibility.VISIBLE and thread.solution_id == post.pk:
+        thread.solution = None
+        fields.append("solution")
+    if visibility != Visibility.VISIBLE and thread.official_answer_id == post.pk:
+        thread.official_answer = None
+        fields.append("official_answer")
+    if fields:
+        thread.save(update_fields=fields)
+    recount_thread(thread)
+    changed(thread.pk)
+    return thread

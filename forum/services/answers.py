@@ -124,6 +124,9 @@ def reply_promote_to_kb(*, reply: Post, by) -> KbPromotion:
     thread = lock_thread(reply.thread_id)
     if thread.official_answer_id != reply.pk:
         raise ValidationError(_("Only the official answer can be promoted."))
+    existing = KbPromotion.objects.filter(post=reply).select_related("page").first()
+    if existing is not None:  # a second click, or a second member of staff
+        return existing
     topic = thread.board.topic
     if topic is None:
         raise ValidationError(

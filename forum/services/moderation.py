@@ -18,30 +18,9 @@ from forum.models import (
     Thread,
 )
 from forum.models.threads import Visibility
-from forum.services._common import changed, lock_thread, log, notify, recount_thread
+from forum.services._common import changed, lock_thread, log, notify, recount_thread, set_visibility
 
 Action = ModerationLog.Action
-
-
-def _set_visibility(post: Post, visibility: str) -> Thread:
-    thread = lock_thread(post.thread_id)
-    post.visibility = visibility
-    post.save(update_fields=["visibility"])
-    if post.is_question:
-        thread.visibility = visibility
-        thread.save(update_fields=["visibility"])
-    fields = []
-    if visibility != Visibility.VISIBLE and thread.solution_id == post.pk:
-        thread.solution = None
-        fields.append("solution")
-    if visibility != Visibility.VISIBLE and thread.official_answer_id == post.pk:
-        thread.official_answer = None
-        fields.append("official_answer")
-    if fields:
-        thread.save(update_fields=fields)
-    recount_thread(thread)
-    changed(thread.pk)
-    return thread
 
 
 def _resolve_reports(post: Post, by) -> None:
@@ -55,7 +34,7 @@ def post_approve(*, post: Post, by, reason: str = "") -> Post:
     """Let a held post through; its notifications go out now."""
     if post.visibility != Visibility.HELD:
         return post
-    thread = _set_visibility(post, Visibility.VISIBLE)
+    thread = set_visibility(post, Visibility.VISIBLE)
     log(Action.APPROVE, actor=by, thread=thread, post=post, reason=reason)
     kind = Notification.Kind.NEW_THREAD if post.is_question else Notification.Kind.REPLY
     notify(post.pk, kind, post.author_id)
@@ -65,7 +44,7 @@ def post_approve(*, post: Post, by, reason: str = "") -> Post:
 @transaction.atomic
 def post_reject(*, post: Post, by, reason: str = "") -> Post:
     """Keep a held post out: hidden, stored, never sent or indexed."""
-    thread = _set_visibility(post, Visibility.HIDDEN)
+    thread = set_visibility(post, Visibility.HIDDEN)
     _resolve_reports(post, by)
     log(Action.REJECT, actor=by, thread=thread, post=post, reason=reason)
     return post
@@ -76,7 +55,7 @@ def post_hide(*, post: Post, by, reason: str) -> Post:
     """Hide a post (a question hides its thread). Stored, visible to moderators only."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, for the log.")})
-    thread = _set_visibility(post, Visibility.HIDDEN)
+    thread = set_visibility(post, Visibility.HIDDEN)
     _resolve_reports(post, by)
     log(Action.HIDE, actor=by, thread=thread, post=post, reason=reason)
     return post
@@ -84,7 +63,7 @@ def post_hide(*, post: Post, by, reason: str) -> Post:
 
 @transaction.atomic
 def post_restore(*, post: Post, by, reason: str = "") -> Post:
-    thread = _set_visibility(post, Visibility.VISIBLE)
+    thread = set_visibility(post, Visibility.VISIBLE)
     log(Action.RESTORE, actor=by, thread=thread, post=post, reason=reason)
     return post
 
@@ -163,12 +142,16 @@ def thread_merge(*, source: Thread, target: Thread, by, reason: str = "") -> Thr
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id or target.merged_into_id:
         raise ValidationError({"target": _("Merged threads cannot be merged again.")})
+    if not target.is_visible:
+        raise ValidationError({"target": _("Merge into a visible thread only.")})
 
     Post.objects.filter(thread=source).update(thread=target, is_question=False)
     for model in (MeToo, Subscription):
         taken = set(model.objects.filter(thread=target).values_list("user_id", flat=True))
         model.objects.filter(thread=source, user_id__in=taken).delete()
         model.objects.filter(thread=source).update(thread=target)
+    # The target's asker does not have "the same problem too" with their own question.
+    MeToo.objects.filter(thread=target, user_id=target.author_id).delete()
     # The duplicate's asker has the same problem.
     if source.author_id != target.author_id:
         try:
@@ -178,13 +161,21 @@ def thread_merge(*, source: Thread, target: Thread, by, reason: str = "") -> Thr
             pass
     Notification.objects.filter(thread=source).update(thread=target)
     target.tags.add(*source.tags.all())
+    carried_official = None
+    if source.official_answer_id and not target.official_answer_id:
+        # The team's answer still answers the merged question: it stays official.
+        target.official_answer_id = carried_official = source.official_answer_id
+        target.save(update_fields=["official_answer"])
     source.merged_into = target
     source.solution = None
     source.official_answer = None
     source.save(update_fields=["merged_into", "solution", "official_answer"])
     recount_thread(source)
     recount_thread(target)
-    log(Action.MERGE, actor=by, thread=target, reason=reason, source=source.pk, title=source.title)
+    log(
+        Action.MERGE, actor=by, thread=target, reason=reason, source=source.pk,
+        title=source.title, official_carried_over=carried_official,
+    )  # fmt: skip
     changed(source.pk)
     changed(target.pk)
     return target
@@ -205,7 +196,7 @@ def user_ban(*, user, by, reason: str, hide_posts: bool = False) -> Profile:
     statuses = [Visibility.HELD, Visibility.VISIBLE] if hide_posts else [Visibility.HELD]
     hidden = []
     for post in Post.objects.filter(author=user, visibility__in=statuses).order_by("pk"):
-        _set_visibility(post, Visibility.HIDDEN)
+        set_visibility(post, Visibility.HIDDEN)
         hidden.append(post.pk)
     log(Action.BAN, actor=by, target_user=user, reason=reason, hidden_posts=hidden)
     return profile

@@ -18,7 +18,14 @@ from forum.models import (
     Thread,
 )
 from forum.models.threads import Visibility
-from forum.services._common import changed, lock_thread, log, notify, recount_thread
+from forum.services._common import (
+    changed,
+    lock_thread,
+    log,
+    notify,
+    recount_thread,
+    set_visibility,
+)
 from site_config import ratelimit
 
 
@@ -26,13 +33,18 @@ class PostingLimited(Exception):
     """Too many posts in a short time; the message says when to try again."""
 
 
-def _check_rate(author) -> None:
-    new = permissions.is_new_member(author)
-    limits = settings.FORUM_NEW_MEMBER_POST_LIMITS if new else settings.FORUM_POST_LIMITS
+def _check_rate(author, *, editing: bool = False) -> None:
     if permissions.is_team(author):
         return
+    if editing:
+        # Fixing a typo right after posting is normal; a flood of edits is not.
+        scope, limits = "forum-edit", settings.FORUM_EDIT_LIMITS
+    else:
+        new = permissions.is_new_member(author)
+        scope = "forum-post"
+        limits = settings.FORUM_NEW_MEMBER_POST_LIMITS if new else settings.FORUM_POST_LIMITS
     for count, period in limits:
-        if not ratelimit.hit(f"forum-post-{period}", str(author.pk), limit=count, period=period):
+        if not ratelimit.hit(f"{scope}-{period}", str(author.pk), limit=count, period=period):
             minutes = max(1, period // 60)
             raise PostingLimited(
                 ngettext(
@@ -133,8 +145,11 @@ def post_edit(*, post: Post, by, body: str, title: str | None = None, reason: st
     thread = lock_thread(post.thread_id)
     post = Post.objects.select_for_update().get(pk=post.pk)
     new_title = _clean_title(title) if (post.is_question and title is not None) else None
-    if by.pk == post.author_id:
-        _check_links(by, body, new_member=permissions.is_new_member(by))
+    by_author = by.pk == post.author_id
+    new_member = by_author and permissions.is_new_member(by)
+    if by_author:
+        _check_links(by, body, new_member=new_member)
+        _check_rate(by, editing=True)
     if body == post.body and (new_title is None or new_title == thread.title):
         return post
     PostRevision.objects.create(
@@ -151,7 +166,11 @@ def post_edit(*, post: Post, by, body: str, title: str | None = None, reason: st
     if new_title is not None and new_title != thread.title:
         thread.title = new_title
         thread.save(update_fields=["title"])
-    if by.pk != post.author_id:
+    if not by_author:
         log(ModerationLog.Action.EDIT, actor=by, thread=thread, post=post, reason=reason)
+    elif new_member and post.visibility == Visibility.VISIBLE:
+        # An approved post edited by a new member is looked at again: otherwise approval
+        # of a harmless first version would let any text through.
+        set_visibility(post, Visibility.HELD)
     changed(thread.pk)
     return post

@@ -19,16 +19,13 @@ def profile_create(*, user, display_name: str, language: str = "") -> Profile:
 
 
 @transaction.atomic
-def profile_update(*, profile: Profile, display_name: str) -> Profile:
-    """Change the public display name. The caller checks ``permissions.can_edit_profile``."""
+def profile_update(*, profile: Profile, display_name: str, language: str = "") -> Profile:
+    """Change the public display name (and the language of the member's e-mails). The
+    caller checks ``permissions.can_edit_profile``."""
     display_name = " ".join(display_name.split())
     validate_display_name(display_name)
     profile.display_name = display_name
-    profile.save(update_fields=["display_name", "updated_at"])
-    return profile
-
-
-def profile_set_language(*, user, language: str) -> None:
-    """Remember the language a member uses, for the e-mails we send them."""
     if language in dict(settings.LANGUAGES):
-        Profile.objects.filter(user=user).exclude(language=language).update(language=language)
+        profile.language = language
+    profile.save(update_fields=["display_name", "language", "updated_at"])
+    return profile

@@ -17,16 +17,19 @@ def profile_edit(request):
         form = ProfileForm(request.POST)
         if form.is_valid():
             name = form.cleaned_data["display_name"]
+            language = form.cleaned_data["language"]
             try:
                 if profile.pk:
-                    services.profile_update(profile=profile, display_name=name)
+                    services.profile_update(profile=profile, display_name=name, language=language)
                 else:
-                    services.profile_create(user=request.user, display_name=name)
+                    services.profile_create(user=request.user, display_name=name, language=language)
             except ValidationError as exc:
                 form.add_error("display_name", exc)
             else:
-                messages.success(request, _("Your display name was saved."))
+                messages.success(request, _("Your profile was saved."))
                 return redirect("profile_edit")
     else:
-        form = ProfileForm(initial={"display_name": profile.display_name})
+        form = ProfileForm(
+            initial={"display_name": profile.display_name, "language": profile.language}
+        )
     return render(request, "forum/profile_edit.html", {"form": form, "profile": profile})

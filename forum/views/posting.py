@@ -1,6 +1,7 @@
 """Members asking, answering and editing. Every form re-renders with what was typed when
 something is wrong; nothing a member wrote is lost."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from forum import markup, permissions, selectors, services
 from forum.forms import AskForm, EditForm, ReplyForm
-from forum.views._helpers import post_or_404, require, thread_or_404
+from forum.views._helpers import post_or_404, require, thread_or_404, within_limits
 
 
 def _posting_blocked(request):
@@ -66,11 +67,10 @@ def ask(request):
         form = AskForm(request.POST, boards=boards)
         if form.is_valid():
             data = form.cleaned_data
-            found = suggestions(data["title"], data["language"])
             if "preview" in request.POST:
                 preview = markup.render(data["body"])
+                found = suggestions(form.data.get("title", ""), get_language())
             else:
-                services.profile_set_language(user=request.user, language=get_language())
                 try:
                     thread = services.thread_create(
                         board=data["board"],
@@ -82,8 +82,10 @@ def ask(request):
                     )
                 except services.PostingLimited as exc:
                     form.add_error(None, str(exc))
+                    found = suggestions(form.data.get("title", ""), get_language())
                 except ValidationError as exc:
                     _apply_errors(form, exc)
+                    found = suggestions(form.data.get("title", ""), get_language())
                 else:
                     if thread.is_visible:
                         messages.success(
@@ -118,7 +120,9 @@ def ask(request):
 def ask_suggestions(request):
     """JSON for the ask form: shown while the title is typed."""
     title = request.GET.get("q", "")[:150]
-    if len(title.strip()) < 3:
+    if len(title.strip()) < 3 or not within_limits(
+        request, "forum-suggest", settings.FORUM_SUGGEST_LIMITS
+    ):
         return JsonResponse({"articles": [], "threads": []})
     return JsonResponse(suggestions(title, get_language()))
 
@@ -138,7 +142,6 @@ def reply(request, pk: int):
             if "preview" in request.POST:
                 preview = markup.render(form.cleaned_data["body"])
             else:
-                services.profile_set_language(user=request.user, language=get_language())
                 try:
                     post = services.reply_create(
                         thread=thread, author=request.user, body=form.cleaned_data["body"]
@@ -232,4 +235,6 @@ def preview(request):
     """The rendered HTML of a draft, exactly as it will be shown (for the preview button's
     progressive enhancement)."""
     require(request.user.is_authenticated)
+    if not within_limits(request, "forum-preview", settings.FORUM_SUGGEST_LIMITS):
+        return JsonResponse({"html": ""}, status=429)
     return JsonResponse({"html": markup.render(request.POST.get("body", "")[:20_000])})

@@ -147,7 +147,7 @@ class OfficialAnswersFeed(Feed):
         return item.official_answer.body_html
 
     def item_link(self, item):
-        return item.official_answer.get_absolute_url()
+        return f"{item.get_absolute_url()}#post-{item.official_answer_id}"
 
     def item_pubdate(self, item):
         return item.official_answer.created_at

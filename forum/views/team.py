@@ -41,7 +41,11 @@ def moderation(request):
         reports.setdefault(report.post_id, {"post": report.post, "reports": []})["reports"].append(
             report
         )
-    context = {"held": selectors.held_posts()[:100], "reported": list(reports.values())}
+    held = list(selectors.held_posts()[:100])
+    authors = {post.author_id for post in held}
+    # Everyone but the team and oneself may be banned (permissions.can_ban), in one query.
+    bannable = authors - selectors.team_member_ids(authors) - {request.user.pk}
+    context = {"held": held, "reported": list(reports.values()), "bannable": bannable}
     return TemplateResponse(request, "forum/moderation.html", context)
 
 

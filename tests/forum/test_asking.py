@@ -127,7 +127,7 @@ def test_held_post_is_invisible_to_other_users_until_approved(client):
     client.force_login(newcomer)
     assert "Try the returns page" in client.get(thread.get_absolute_url()).content.decode()
 
-    moderator = in_group(UserFactory(), "Moderators")
+    moderator = in_group(UserFactory(), "Forum moderators")
     services.post_approve(post=post, by=moderator)
     client.force_login(UserFactory())
     assert "Try the returns page" in client.get(thread.get_absolute_url()).content.decode()
@@ -204,7 +204,7 @@ def test_moderator_edit_needs_a_reason_and_is_logged(client):
     from tests.factories import in_group
 
     post = services.reply_create(thread=ThreadFactory(), author=UserFactory(), body="call 0555")
-    client.force_login(in_group(UserFactory(), "Moderators"))
+    client.force_login(in_group(UserFactory(), "Forum moderators"))
     url = reverse("forum:edit", kwargs={"post_id": post.pk})
     response = client.post(url, {"body": "call [removed]"})
     assert response.status_code == 200  # no reason given
@@ -217,7 +217,7 @@ def test_locked_thread_takes_no_answers(client):
     from tests.factories import in_group
 
     thread = ThreadFactory()
-    services.thread_lock(thread=thread, by=in_group(UserFactory(), "Moderators"), locked=True)
+    services.thread_lock(thread=thread, by=in_group(UserFactory(), "Forum moderators"), locked=True)
     client.force_login(UserFactory())
     response = client.post(reverse("forum:reply", kwargs={"pk": thread.pk}), {"body": "hello"})
     assert response.status_code == 403

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def moderator():
-    return in_group(UserFactory(), "Moderators")
+    return in_group(UserFactory(), "Forum moderators")
 
 
 def test_member_reports_a_post_and_moderator_sees_it_in_the_queue(client, moderator):

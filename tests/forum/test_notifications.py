@@ -106,7 +106,7 @@ def test_held_posts_are_not_emailed_until_approved(
     held = answer(watched_thread, django_capture_on_commit_callbacks, author=NewMemberFactory())
     assert mailoutbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_approve(post=held, by=in_group(UserFactory(), "Moderators"))
+        services.post_approve(post=held, by=in_group(UserFactory(), "Forum moderators"))
     assert len(mailoutbox) == 1
 
 
@@ -114,7 +114,7 @@ def test_post_hidden_before_the_task_runs_is_never_sent(watched_thread, mailoutb
     from forum import tasks
 
     post = services.reply_create(thread=watched_thread, author=UserFactory(), body="spam")
-    services.post_hide(post=post, by=in_group(UserFactory(), "Moderators"), reason="spam")
+    services.post_hide(post=post, by=in_group(UserFactory(), "Forum moderators"), reason="spam")
     assert tasks.notify.call(post_id=post.pk, kind="reply", actor_id=post.author_id) == 0
     assert mailoutbox == []
 

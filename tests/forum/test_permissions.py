@@ -13,7 +13,7 @@ The actors, all with an old account and a confirmed e-mail address unless said o
 * ``asker``: wrote the thread (its question).
 * ``replier``: wrote the reply (and the held, hidden and locked-thread replies).
 * ``banned``: a member a moderator banned (wrote a reply before the ban).
-* ``moderator``: in the "Moderators" group.
+* ``moderator``: in the "Forum moderators" group.
 * ``support``: in the "Support staff" group; wrote the official answer.
 * ``superuser``: has every permission, so is both a moderator and support staff.
 """
@@ -160,7 +160,7 @@ def _build_world() -> World:
         "asker": UserFactory(),
         "replier": UserFactory(),
         "banned": UserFactory(),
-        "moderator": in_group(UserFactory(), "Moderators"),
+        "moderator": in_group(UserFactory(), "Forum moderators"),
         "support": in_group(UserFactory(), "Support staff"),
         "superuser": UserFactory(is_superuser=True, is_staff=True),
     }
@@ -341,7 +341,7 @@ def test_the_account_age_boundary(db, settings, posts_needed):
     assert not permissions.is_new_member(old)
 
 
-@pytest.mark.parametrize("role", ["Moderators", "Support staff", "superuser"])
+@pytest.mark.parametrize("role", ["Forum moderators", "Support staff", "superuser"])
 def test_the_team_is_never_a_new_member(db, role):
     if role == "superuser":
         user = NewMemberFactory(is_superuser=True, is_staff=True)

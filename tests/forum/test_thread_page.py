@@ -129,7 +129,7 @@ def test_thread_page_runs_the_same_queries_for_1_and_200_replies(
     if viewer == "member":
         client.force_login(UserFactory())
     elif viewer == "moderator":
-        client.force_login(in_group(UserFactory(), "Moderators"))
+        client.force_login(in_group(UserFactory(), "Forum moderators"))
     client.get(small.get_absolute_url())  # warm per-process caches (content types, sites)
     limit = 30
     with django_assert_max_num_queries(limit) as small_queries:
@@ -164,7 +164,9 @@ def test_forum_index_and_board_run_the_same_queries_for_1_and_20_threads(
 
 def test_merged_thread_redirects_to_the_thread_it_was_merged_into(client):
     source, target = ThreadFactory(), ThreadFactory()
-    services.thread_merge(source=source, target=target, by=in_group(UserFactory(), "Moderators"))
+    services.thread_merge(
+        source=source, target=target, by=in_group(UserFactory(), "Forum moderators")
+    )
     response = client.get(source.get_absolute_url())
     assert response.status_code == 301 and response["Location"] == target.get_absolute_url()
 

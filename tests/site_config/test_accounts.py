@@ -151,8 +151,11 @@ def test_staff_like_display_names_are_refused_in_any_casing(client, help_center,
 def test_member_changes_display_name(client, help_center):
     user = UserFactory(profile="Old name")
     client.force_login(user)
-    response = client.post("/accounts/profile/", {"display_name": "  Zeynep   K. "})
+    response = client.post(
+        "/accounts/profile/", {"display_name": "  Zeynep   K. ", "language": "tr"}
+    )
     assert response.status_code == 302
+    assert Profile.objects.get(user=user).language == "tr"
     assert Profile.objects.get(user=user).display_name == "Zeynep K."
     assert "Zeynep K." in client.get("/en/").content.decode()
 
