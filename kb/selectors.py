@@ -211,3 +211,28 @@ def translation_status(page) -> dict | None:
         "source_published_at": source.last_published_at,
         "out_of_date": source.live_revision_id != record.source_revision_id,
     }
+
+
+def popular_articles(language: str, limit: int = HOME_LIST_SIZE) -> list[Page]:
+    """The most read articles of a language in the last 30 days (the newest when nothing
+    has been read yet): what a search without results offers instead."""
+    from wagtail.models import Locale
+
+    locale = Locale.objects.filter(language_code=language).first()
+    home = HelpCenterPage.objects.filter(locale=locale, depth=2).first() if locale else None
+    if home is None:
+        return []
+    articles = articles_in(home).filter(alias_of__isnull=True)
+    since = timezone.localdate() - timedelta(days=30)
+    ids = list(
+        ArticleDailyViews.objects.filter(page__in=articles, day__gte=since)
+        .values("page")
+        .annotate(total=Sum("views"))
+        .order_by("-total", "page")
+        .values_list("page", flat=True)[:limit]
+    )
+    if len(ids) < limit:
+        newest = articles.exclude(pk__in=ids).order_by("-last_published_at")
+        ids += list(newest.values_list("pk", flat=True)[: limit - len(ids)])
+    pages = {p.pk: p for p in Page.objects.filter(pk__in=ids)}
+    return [pages[pk] for pk in ids if pk in pages]

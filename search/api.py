@@ -1,85 +1,321 @@
 """The only door to search for the rest of the project.
 
-Until the search issue lands its own backends, ``search()`` answers through Wagtail's
-built-in search over live, public pages of the visitor's language, and ``status()`` reports
-which engine is configured and whether it answers (used by ``/readyz``).
+``search(query, locale, filters, page)`` answers a visitor's query with hits, facet counts,
+a "did you mean" suggestion and which backend answered; ``suggest(prefix, locale)`` gives
+the search box and the ask form their completions; ``status()`` tells /readyz how search
+is. ``get_backend()`` is the one place that chooses a backend: Elasticsearch when
+``ELASTICSEARCH_URL`` is set, else the database. When Elasticsearch cannot answer, the
+database backend (kept by the same indexing pipeline) answers and the results say so.
 """
 
+import difflib
 import logging
-import re
+import math
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from wagtail.models import Locale, Page
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+
+from search import analysis, highlight
+from search.backends.base import BackendUnavailable, Query, SearchBackend
+
+__all__ = ["BackendUnavailable", "Hit", "Results", "get_backend", "search", "status", "suggest"]
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
-MAX_QUERY_LENGTH = 200
+MAX_PAGE = 50
+KINDS = ("faq", "video", "policy", "thread")
 
 
 @dataclass
 class Hit:
+    kind: str
     title: str
     url: str
-    snippet: str = ""
+    title_html: SafeString
+    snippet: SafeString
+    topic: str = ""
+    topic_title: str = ""
+    solved: bool = False
+    official: bool = False
+    date: datetime | None = None
+    rank: int = 0
 
 
 @dataclass
 class Results:
     query: str
+    language: str
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     page: int = 1
     num_pages: int = 1
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    topic_titles: dict[str, str] = field(default_factory=dict)
+    filters: dict = field(default_factory=dict)
+    # "Did you mean": a better spelling of the query, and whether the hits are for it.
+    suggestion: str = ""
+    corrected: bool = False
+    backend: str = ""
+    fell_back: bool = False
 
 
-def normalise_query(raw: str) -> str:
-    """Printable text only, whitespace collapsed, bounded length."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
-    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
+_backend: SearchBackend | None = None
 
 
-def search(query: str, *, language: str, page: int = 1) -> Results:
-    query = normalise_query(query)
-    results = Results(query=query, page=page)
-    if not query:
+def get_backend() -> SearchBackend:
+    """The configured backend (one instance per process)."""
+    global _backend
+    if _backend is None:
+        if settings.ELASTICSEARCH_URL:
+            from search.backends.elasticsearch import ElasticsearchBackend
+
+            _backend = ElasticsearchBackend()
+        else:
+            _backend = database_backend()
+    return _backend
+
+
+def database_backend() -> SearchBackend:
+    from search.backends.database import DatabaseBackend
+
+    return DatabaseBackend()
+
+
+def reset_backend() -> None:
+    """Forget the chosen backend (tests that change settings)."""
+    global _backend
+    _backend = None
+
+
+def clean_filters(raw) -> dict:
+    """Filters from a query string, keeping only values that mean something."""
+    raw = raw or {}
+    kind = raw.get("type") or raw.get("kind") or ""
+    solved = raw.get("solved", "")
+    return {
+        "kind": kind if kind in KINDS else "",
+        "topic": str(raw.get("topic", ""))[:64],
+        "solved": {"yes": True, "no": False}.get(solved),
+    }
+
+
+def _synonyms(language: str) -> dict[str, list[str]]:
+    """Lemma → the other phrases (as lemmas) editors say mean the same, cached briefly."""
+    key = f"search:synonyms:{language}"
+    mapping = cache.get(key)
+    if mapping is None:
+        from search.models import Synonym
+
+        mapping = {}
+        for row in Synonym.objects.filter(language=language).values_list("terms", flat=True):
+            phrases = [analysis.analyzed_text(p, language) for p in row.split(",")]
+            phrases = [p for p in phrases if p]
+            for phrase in phrases:
+                if " " not in phrase:
+                    others = [p for p in phrases if p != phrase]
+                    mapping.setdefault(phrase, [])
+                    mapping[phrase] += [o for o in others if o not in mapping[phrase]]
+        cache.set(key, mapping, 300)
+    return mapping
+
+
+def forget_synonyms(language: str) -> None:
+    cache.delete(f"search:synonyms:{language}")
+
+
+def _spelling(terms: list[str], language: str) -> list[str]:
+    """Each unknown term replaced by the closest indexed one (when one is close)."""
+    from search.models import SearchTerm
+
+    corrected = []
+    for term in terms:
+        if len(term) < 4 or term.isdigit():
+            corrected.append(term)
+            continue
+        known = SearchTerm.objects.filter(language=language, term=term).exists()
+        if known:
+            corrected.append(term)
+            continue
+        candidates = list(
+            SearchTerm.objects.filter(language=language, term__startswith=term[0]).values_list(
+                "term", flat=True
+            )[:20_000]
+        )
+        close = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
+        corrected.append(close[0] if close else term)
+    return corrected
+
+
+def _run(backend: SearchBackend, query: Query):
+    results = backend.search(query)
+    if not results.total and len(query.terms) > 1 and not query.match_any:
+        # Nothing has every word: show what has the most of them.
+        query.match_any = True
+        results = backend.search(query)
+    return results
+
+
+def _hit(hit, *, rank: int, terms: set[str], language: str) -> Hit:
+    # Elasticsearch highlights itself with its HTML encoder (text escaped, then <mark>);
+    # the database backend's text is escaped and marked here.
+    # An engine's highlight is cleaned again (only <mark> survives, any other markup is
+    # escaped): the page never depends on the engine's encoder being right.
+    title_html = (
+        highlight.only_marks(hit.title_html)
+        if hit.title_html
+        else highlight.mark(hit.title, terms, language)
+    )
+    snippet = (
+        highlight.only_marks(hit.snippet_html)
+        if hit.snippet_html
+        else highlight.snippet(hit.snippet_source, terms, language)
+    )
+    return Hit(
+        kind=hit.kind,
+        title=hit.title,
+        url=hit.url,
+        title_html=mark_safe(title_html),  # noqa: S308 - cleaned by highlight above
+        snippet=mark_safe(snippet),  # noqa: S308 - cleaned by highlight above
+        topic=hit.topic,
+        topic_title=hit.topic_title,
+        solved=hit.solved,
+        official=hit.official,
+        date=hit.date,
+        rank=rank,
+    )
+
+
+def _topic_titles(found, language: str) -> dict[str, str]:
+    """Titles of the topics in the facets; engines that know only the keys get them here."""
+    titles = dict(found.topic_titles)
+    missing = [t for t in found.facets.get("topic", {}) if not titles.get(t)]
+    if missing:
+        from search.models import SearchDocument
+
+        rows = SearchDocument.objects.filter(language=language, topic__in=missing)
+        titles.update(dict(rows.values_list("topic", "topic_title").distinct()))
+    return titles
+
+
+def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
+    """Search the knowledge base and the forum in one language."""
+    text = analysis.clean_query(query)
+    language = locale if locale in analysis.LANGUAGES else settings.LANGUAGE_CODE
+    filters = clean_filters(filters)
+    results = Results(query=text, language=language, filters=filters)
+    terms = analysis.query_terms(text, language)
+    if not terms:
         return results
-    # Words only: the engine never sees the visitor's text as query syntax.
-    terms = " ".join(re.findall(r"\w+", query))
-    locale = Locale.objects.filter(language_code=language).first()
-    if not terms or locale is None:
-        return results
-    pages = Page.objects.live().public().filter(locale=locale).specific().search(terms)
-    paginator = Paginator(pages, PAGE_SIZE)
-    page_obj = paginator.get_page(page)
-    results.page = page_obj.number
-    results.num_pages = paginator.num_pages
-    results.total = paginator.count
+    page = min(max(1, int(page or 1)), MAX_PAGE)
+    backend = get_backend()
+    results.backend = backend.name
+
+    def build(words: list[str]) -> Query:
+        return Query(
+            language=language,
+            terms=words,
+            synonyms=_synonyms(language),
+            kind=filters["kind"],
+            topic=filters["topic"],
+            solved=filters["solved"],
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+
+    try:
+        found = _run(backend, build(terms))
+    except BackendUnavailable as exc:
+        logger.warning("search backend %s unavailable, the database answers: %s", backend.name, exc)
+        backend = database_backend()
+        results.backend, results.fell_back = backend.name, True
+        found = _run(backend, build(terms))
+
+    better = _spelling(terms, language)
+    if better != terms:
+        results.suggestion = " ".join(better)
+        if not found.total:
+            corrected = _run(backend, build(better))
+            if corrected.total:
+                found, terms, results.corrected = corrected, better, True
+
+    term_set = set(terms) | {
+        s for t in terms for p in _synonyms(language).get(t, []) for s in p.split()
+    }
+    results.total = found.total
+    results.facets = found.facets
+    results.topic_titles = _topic_titles(found, language)
+    results.page = page
+    results.num_pages = max(1, math.ceil(found.total / PAGE_SIZE))
     results.hits = [
-        Hit(title=p.title, url=p.url, snippet=getattr(p, "search_description", "") or "")
-        for p in page_obj.object_list
+        _hit(hit, rank=(page - 1) * PAGE_SIZE + n + 1, terms=term_set, language=language)
+        for n, hit in enumerate(found.hits)
     ]
     return results
 
 
-def status() -> dict:
-    """Which engine is configured, and whether it answers right now."""
-    if not settings.ELASTICSEARCH_URL:
-        return {"backend": "database", "reachable": True}
-    from elasticsearch import Elasticsearch
-
+def suggest(prefix: str, locale: str, limit: int = 8) -> list[dict]:
+    """Completions for what is being typed: titles whose words start with it."""
+    language = locale if locale in analysis.LANGUAGES else settings.LANGUAGE_CODE
+    words = analysis.words(analysis.fold(analysis.clean_query(prefix), language))[:6]
+    if not words or len("".join(words)) < 2:
+        return []
+    backend = get_backend()
     try:
-        client = Elasticsearch(
-            settings.ELASTICSEARCH_URL, request_timeout=settings.ELASTICSEARCH_TIMEOUT
-        )
-        reachable = bool(client.ping())
-    except Exception as exc:  # the engine being down must never fail a request
+        hits = backend.suggest(words, language, limit)
+    except BackendUnavailable:
+        hits = database_backend().suggest(words, language, limit)
+    return [{"title": h.title, "url": h.url, "kind": h.kind, "solved": h.solved} for h in hits]
+
+
+def status() -> dict:
+    """Which engine is configured, and whether it answers right now (cached briefly, so a
+    load balancer polling /readyz does not open a connection per poll)."""
+    cached = cache.get("search:status")
+    if cached is not None:
+        return cached
+    backend = get_backend()
+    try:
+        reachable = bool(backend.ping())
+    except Exception as exc:  # noqa: BLE001 - the engine being down must never fail a request
         logger.warning("search engine unreachable: %s", exc)
         reachable = False
-    return {
-        "backend": "elasticsearch",
+    answer = {
+        "backend": backend.name,
         "reachable": reachable,
-        "answering": "elasticsearch" if reachable else "database",
+        "answering": backend.name if reachable else "database",
     }
+    cache.set("search:status", answer, 5)
+    return answer
+
+
+def forget_status() -> None:
+    cache.delete("search:status")
+
+
+def record_query(results: Results) -> int | None:
+    """Log a search for the reports: the folded query, language, result count, backend.
+    No user, no address. Returns the log id (for click-through)."""
+    from search.models import QueryLog
+
+    normalised = analysis.normalise_for_log(results.query, results.language)
+    if not normalised:
+        return None
+    entry = QueryLog.objects.create(
+        query=normalised,
+        language=results.language,
+        results=results.total,
+        backend=results.backend or "",
+    )
+    return entry.pk
+
+
+def record_click(log_id: int, rank: int) -> None:
+    from search.models import QueryLog
+
+    QueryLog.objects.filter(pk=log_id, clicked_rank__isnull=True).update(
+        clicked_rank=max(1, min(rank, 1000))
+    )

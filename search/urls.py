@@ -6,4 +6,6 @@ app_name = "search"
 
 urlpatterns = [
     path("", views.search_page, name="search"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("click/", views.click, name="click"),
 ]

@@ -39,21 +39,31 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def suggestions(title: str, language: str) -> dict:
-    """Articles and solved threads that may already answer the question being typed. A
-    failing search never stops anyone asking."""
+    """Articles and threads that may already answer the question being typed. A failing
+    search never stops anyone asking."""
     from search import api as search_api
 
-    articles = []
+    articles, threads = [], []
     try:
-        results = search_api.search(title, language=language)
-        articles = [{"title": h.title, "url": h.url} for h in results.hits[:5]]
+        results = search_api.search(title, language)
     except Exception:  # noqa: BLE001 - suggestions are a courtesy; asking must still work
-        articles = []
-    threads = [
-        {"title": t.title, "url": t.get_absolute_url(), "solved": t.is_solved}
-        for t in selectors.similar_solved_threads(title, language)
-    ]
-    return {"articles": articles, "threads": threads}
+        results = None
+    for hit in results.hits if results else []:
+        if hit.kind == "thread":
+            threads.append({"title": hit.title, "url": hit.url, "solved": hit.solved})
+        else:
+            articles.append({"title": hit.title, "url": hit.url})
+    seen = {t["url"] for t in threads}
+    for thread in selectors.similar_solved_threads(title, language):
+        if thread.get_absolute_url() not in seen:
+            threads.append(
+                {
+                    "title": thread.title,
+                    "url": thread.get_absolute_url(),
+                    "solved": thread.is_solved,
+                }
+            )
+    return {"articles": articles[:5], "threads": threads[:5]}
 
 
 @login_required

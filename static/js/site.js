@@ -65,3 +65,80 @@
     }
   });
 })();
+
+// Search boxes: suggestions while typing, from /<lang>/search/suggest/. Without this the
+// box is a plain search form. The list holds ordinary links: Tab or the arrow keys reach
+// them, Escape closes it, and it is announced as a count.
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "en";
+  var endpoint = "/" + lang + "/search/suggest/";
+
+  function attach(input) {
+    var form = input.form;
+    if (!form || !window.fetch) return;
+    var list = document.createElement("ul");
+    list.className = "suggestions";
+    list.id = input.id + "-suggestions";
+    list.hidden = true;
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    form.appendChild(list);
+    form.appendChild(status);
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-autocomplete", "list");
+    var timer = null;
+    var asked = "";
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+    }
+
+    function show(items) {
+      list.textContent = "";
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = item.url;
+        a.textContent = item.title; // text only: titles may be written by members
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      list.hidden = !items.length;
+      input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      status.textContent = items.length ? items.length + " ↓" : "";
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(function () {
+        asked = q;
+        fetch(endpoint + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+          .then(function (data) { if (input.value.trim() === asked) show(data.suggestions || []); })
+          .catch(close);
+      }, 200);
+    });
+    form.addEventListener("keydown", function (event) {
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var at = links.indexOf(document.activeElement);
+      if (event.key === "Escape") { close(); input.focus(); }
+      else if (event.key === "ArrowDown" && !list.hidden) {
+        event.preventDefault();
+        (links[at + 1] || links[0]).focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault();
+        (at === 0 ? input : links[at - 1]).focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) close();
+    });
+  }
+
+  document.querySelectorAll("#header-search-input, #search-page-input").forEach(attach);
+})();

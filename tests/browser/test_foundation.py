@@ -41,11 +41,20 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, help_c
 
 
 def test_search_from_the_header(page, help_center):
+    from tests.factories import FaqPageFactory, TopicPageFactory, faq_items
+    from tests.search.contract import index_everything
+
+    topic = TopicPageFactory(parent=help_center["de"], title="Hilfe", slug="hilfe")
+    FaqPageFactory(
+        parent=topic, title="Häufige Fragen", slug="fragen",
+        items=faq_items(("Wie kann ich helfen?", "Indem du fragst.")),
+    )  # fmt: skip
+    index_everything()
     page.goto("/de/")
     page.locator("#header-search-input").fill("helfen")
     page.locator("#header-search-input").press("Enter")
     expect(page).to_have_url(re.compile(r"/de/search/\?q=helfen$"))
-    expect(page.get_by_role("link", name="Wie können wir helfen?")).to_be_visible()
+    expect(page.get_by_role("link", name="Wie kann ich helfen?")).to_be_visible()
 
 
 def test_switching_language_keeps_the_visitor_in_place(page, help_center):

@@ -24,7 +24,7 @@ def test_readiness_reports_database_and_search_backend(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == {"vendor": connection.vendor, "reachable": True}
-    assert body["search"] == {"backend": "database", "reachable": True}
+    assert body["search"] == {"backend": "database", "reachable": True, "answering": "database"}
     assert response.headers["Cache-Control"].startswith("max-age=0")
 
 

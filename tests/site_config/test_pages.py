@@ -50,9 +50,18 @@ def test_search_answers_any_query_with_a_page(client, help_center, query):
     assert response.status_code == 200
 
 
-def test_search_finds_a_page_by_its_title(client, help_center):
+def test_search_finds_an_article_by_its_title(client, help_center):
+    from tests.factories import FaqPageFactory, TopicPageFactory, faq_items
+    from tests.search.contract import index_everything
+
+    topic = TopicPageFactory(parent=help_center["de"], title="Hilfe", slug="hilfe")
+    FaqPageFactory(
+        parent=topic, title="Häufige Fragen", slug="fragen",
+        items=faq_items(("Wie kann ich helfen?", "Indem du fragst.")),
+    )  # fmt: skip
+    index_everything()
     html = client.get("/de/search/", {"q": "helfen"}).content.decode()
-    assert "Wie können wir helfen?" in html
+    assert "Wie kann ich <mark>helfen</mark>?" in html
 
 
 def test_search_escapes_the_echoed_query(client, help_center):

@@ -1,0 +1,81 @@
+"""``manage.py search_index rebuild|status|reconcile``.
+
+* rebuild: build every document again and replace each index; Elasticsearch builds a new
+  index and swaps its alias in one step, so searches never see a half-built index.
+* status: which backend answers, whether it is reachable, documents per language.
+* reconcile: compare what should be indexed with what is, in each index, and fix the
+  difference (after an outage, or a task that gave up).
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from search import api
+from search.documents import all_sources, documents_for
+from search.tasks import backends
+
+
+class Command(BaseCommand):
+    help = "Rebuild, inspect or reconcile the search indexes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rebuild", "status", "reconcile"])
+
+    def handle(self, *args, action, **options):
+        getattr(self, action)()
+
+    def _documents(self, sources):
+        with tqdm(total=len(sources), desc="  reading", file=self.stdout, leave=False) as bar:
+            for source in sources:
+                yield documents_for(source)
+                bar.update()
+
+    def rebuild(self):
+        sources = all_sources()
+        for backend in backends():
+            self.stdout.write(f"Rebuilding the {backend.name} index from {len(sources)} sources")
+            try:
+                count = backend.rebuild(self._documents(sources))
+            except api.BackendUnavailable as exc:
+                raise CommandError(f"{backend.name} is unavailable: {exc}") from exc
+            self.stdout.write(self.style.SUCCESS(f"  {count} documents in {backend.name}"))
+        api.forget_status()
+
+    def status(self):
+        state = api.status()
+        self.stdout.write(
+            f"backend: {state['backend']} ({'reachable' if state['reachable'] else 'UNREACHABLE'})"
+        )
+        for backend in backends():
+            try:
+                counts = backend.counts()
+            except api.BackendUnavailable as exc:
+                self.stdout.write(f"  {backend.name}: unavailable ({exc})")
+                continue
+            listed = ", ".join(f"{lang}: {n}" for lang, n in sorted(counts.items())) or "empty"
+            self.stdout.write(f"  {backend.name}: {listed}")
+
+    def reconcile(self):
+        should = {}
+        for source, documents in zip(
+            sources := all_sources(), self._documents(sources), strict=True
+        ):
+            if documents:
+                should[source] = "|".join(sorted(f"{d.key}:{d.fingerprint}" for d in documents))
+        for backend in backends():
+            try:
+                actual = backend.sources()
+            except api.BackendUnavailable as exc:
+                raise CommandError(f"{backend.name} is unavailable: {exc}") from exc
+            stale = [s for s, digest in should.items() if actual.get(s) != digest]
+            extra = [s for s in actual if s not in should]
+            for source in tqdm(stale, desc=f"  fixing {backend.name}", file=self.stdout):
+                backend.replace_source(source, documents_for(source))
+            for source in extra:
+                backend.delete_source(source)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{backend.name}: {len(stale)} updated, {len(extra)} removed, "
+                    f"{len(should) - len(stale)} already right"
+                )
+            )

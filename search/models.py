@@ -1,0 +1,94 @@
+"""What the database search backend stores, and what every backend shares: the query log
+and the editors' synonyms. Documents are written by ``search.indexing`` only."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+
+
+class SearchDocument(models.Model):
+    """One searchable thing (an FAQ question, a video guide, a policy, a forum thread) in
+    one language, with its pre-analysed text (``search.analysis``). SQLite indexes the
+    ``*_terms`` columns with FTS5 and PostgreSQL with a weighted tsvector; both are kept in
+    step by database triggers (migration 0002)."""
+
+    key = models.CharField(max_length=80, unique=True)
+    # Everything from one page or thread shares a source, so it can be replaced at once.
+    source = models.CharField(max_length=40, db_index=True)
+    language = models.CharField(max_length=8, db_index=True)
+    kind = models.CharField(max_length=16)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    topic = models.CharField(max_length=64, blank=True)
+    topic_title = models.CharField(max_length=255, blank=True)
+    solved = models.BooleanField(default=False)
+    official = models.BooleanField(default=False)
+    date = models.DateTimeField(null=True, blank=True)
+    title_terms = models.TextField(blank=True)
+    question_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    # " " + folded words of the title: suggestions match word starts with one LIKE.
+    title_words = models.CharField(max_length=400, blank=True)
+    # A digest of what was indexed: reconcile compares it with what should be.
+    fingerprint = models.CharField(max_length=40, blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["language", "kind"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SearchTerm(models.Model):
+    """The indexed vocabulary per language, for "did you mean"."""
+
+    language = models.CharField(max_length=8)
+    term = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "term"], name="search_term_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class QueryLog(models.Model):
+    """One search, without personal data: no user, no address, the query folded."""
+
+    query = models.CharField(max_length=200, db_index=True)
+    language = models.CharField(max_length=8)
+    results = models.PositiveIntegerField()
+    backend = models.CharField(max_length=16)
+    clicked_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.query
+
+
+@register_snippet
+class Synonym(models.Model):
+    """Words customers use for the same thing ("refund, money back, reimbursement"), per
+    language. Both backends expand a query with them."""
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    terms = models.CharField(
+        _("words that mean the same"),
+        max_length=500,
+        help_text=_("Separated by commas, e.g.: refund, money back, reimbursement"),
+    )
+
+    panels = [FieldPanel("language"), FieldPanel("terms")]
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self) -> str:
+        return self.terms

@@ -1,0 +1,197 @@
+"""The search contract: the same cases for every backend (a mixin without the Test prefix;
+each backend's module subclasses it and provides the ``backend`` fixture).
+
+Cases assert sets of documents, facets and highlights, never scores: engines rank alike
+only roughly, and the Elasticsearch emulator ranks differently again.
+"""
+
+from wagtail.models import PageViewRestriction
+
+from forum import services
+from forum.models.threads import Visibility
+from search import api
+from search.documents import all_sources
+from search.tasks import update_source
+from tests.factories import (
+    FaqPageFactory,
+    PostFactory,
+    ThreadFactory,
+    UserFactory,
+    faq_items,
+    in_group,
+)
+
+ODD_QUERIES = [
+    "",
+    " ",
+    "x" * 5000,
+    "iade\x00süresi\x07",
+    '"refund',
+    "refund*",
+    "refund OR return",
+    "(refund",
+    "title:refund",
+    "refund~2",
+    "NEAR(refund return)",
+    "-refund +return",
+    "'; DROP TABLE search_searchdocument; --",
+    "😀📦 refund 😀",
+    "iade Rücksendung refund ИВАН 退货",
+    "\\",
+    "&&||!{}[]^",
+]
+
+
+def index_everything():
+    for source in all_sources():
+        update_source.call(source)
+
+
+def titles(results) -> set[str]:
+    return {hit.title for hit in results.hits}
+
+
+class SearchContract:
+    """Cases every backend passes. Subclasses provide an autouse ``backend`` fixture."""
+
+    def search(self, query, language="en", **filters):
+        return api.search(query, language, filters=filters)
+
+    def test_turkish_casing_and_inflection_find_the_same_page(self, content):
+        index_everything()
+        for query in ("iade", "İADE", "iadeler", "iadesi", "İadeler"):
+            assert "İade nasıl yapılır?" in titles(self.search(query, "tr")), query
+
+    def test_turkish_dotless_i_is_its_own_letter(self, content):
+        index_everything()
+        assert "İade nasıl yapılır?" in titles(self.search("IŞIK", "tr"))
+        assert "İade nasıl yapılır?" in titles(self.search("ışık", "tr"))
+
+    def test_german_inflection_and_sharp_s(self, content):
+        index_everything()
+        for query in ("Rücksendungen", "RÜCKSENDUNG", "STRASSE", "Straße"):
+            assert "Wie funktioniert die Rücksendung?" in titles(self.search(query, "de")), query
+
+    def test_english_inflection(self, content):
+        index_everything()
+        assert "How do I return a parcel?" in titles(self.search("returning parcels"))
+        assert "When is my refund paid?" in titles(self.search("refunds"))
+
+    def test_single_faq_questions_are_found_with_their_anchor(self, content):
+        index_everything()
+        results = self.search("refund paid")
+        hit = next(h for h in results.hits if h.title == "When is my refund paid?")
+        assert hit.kind == "faq"
+        assert hit.url.endswith("/returns/return-questions/#when-is-my-refund-paid")
+
+    def test_languages_do_not_mix(self, content):
+        index_everything()
+        assert not self.search("Rücksendung", "en").total
+        assert not self.search("refund", "de").total
+
+    def test_typo_is_corrected_with_a_suggestion(self, content):
+        index_everything()
+        results = self.search("refnud")
+        assert results.suggestion == "refund"
+        assert "When is my refund paid?" in titles(results)
+
+    def test_facets_count_kinds_and_filters_narrow(self, content):
+        index_everything()
+        results = self.search("refund")
+        assert results.facets["kind"] == {"faq": 1, "thread": 1}
+        assert results.facets["solved"] == {"yes": 1}
+        only_threads = self.search("refund", type="thread")
+        assert {h.kind for h in only_threads.hits} == {"thread"}
+        assert only_threads.facets["kind"] == {"faq": 1, "thread": 1}  # other choices stay
+        topic = content["returns"].translation_key.hex
+        assert results.facets["topic"] == {topic: 1}
+        assert {h.kind for h in self.search("refund", topic=topic).hits} == {"faq"}
+
+    def test_solved_threads_are_flagged(self, content):
+        index_everything()
+        hit = next(h for h in self.search("refund arrived").hits if h.kind == "thread")
+        assert hit.solved and not hit.official
+
+    def test_highlights_escape_user_text(self, content):
+        ThreadFactory(
+            title="Script <b>in</b> title refund",
+            question__body="<script>alert(1)</script> refund please",
+        )
+        index_everything()
+        hit = next(h for h in self.search("refund please").hits if h.kind == "thread")
+        assert "<script>" not in hit.snippet and "<b>" not in hit.title_html
+        assert "&lt;script&gt;" in hit.snippet
+        assert "<mark>refund</mark>" in hit.snippet.lower()
+
+    def test_drafts_and_private_pages_are_never_found(self, content):
+        FaqPageFactory(
+            parent=content["returns"], title="Secret draft", slug="draft", publish=False,
+            items=faq_items(("Zebracorn draft question?", "zebracorn")),
+        )  # fmt: skip
+        private = FaqPageFactory(
+            parent=content["returns"], title="Private", slug="private",
+            items=faq_items(("Zebracorn private question?", "zebracorn")),
+        )  # fmt: skip
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        index_everything()
+        assert not self.search("zebracorn").total
+
+    def test_hidden_and_held_posts_are_never_found(self, content):
+        moderator = in_group(UserFactory(), "Forum moderators")
+        thread = ThreadFactory(title="Thread about umbrellas")
+        reply = PostFactory(thread=thread, body="quokka secret")
+        services.post_hide(post=reply, by=moderator, reason="spam")
+        ThreadFactory(title="Held wombat question", visibility=Visibility.HELD)
+        index_everything()
+        assert not self.search("quokka").total
+        assert not self.search("wombat").total
+        assert self.search("umbrellas").total == 1
+
+    def test_odd_queries_always_answer(self, content):
+        index_everything()
+        for query in ODD_QUERIES:
+            results = self.search(query)
+            assert results.total >= 0
+            assert len(results.query) <= 200
+        assert "Refund never arrived after my return" in titles(self.search('"refund'))
+
+    def test_suggest_completes_title_words(self, content):
+        index_everything()
+        found = [s["title"] for s in api.suggest("ret", "en")]
+        assert "How do I return a parcel?" in found
+        assert [s["title"] for s in api.suggest("iad", "tr")] == ["İade nasıl yapılır?"]
+        assert api.suggest("", "en") == []
+
+    def test_unpublish_and_delete_leave_the_index(
+        self, content, django_capture_on_commit_callbacks
+    ):
+        index_everything()
+        faq = content["returns"].get_children().filter(slug="return-questions").first().specific
+        with django_capture_on_commit_callbacks(execute=True):
+            faq.unpublish()
+        assert "How do I return a parcel?" not in titles(self.search("parcel"))
+        with django_capture_on_commit_callbacks(execute=True):
+            faq.save_revision().publish()
+        assert "How do I return a parcel?" in titles(self.search("parcel"))
+        with django_capture_on_commit_callbacks(execute=True):
+            faq.delete()
+        assert "How do I return a parcel?" not in titles(self.search("parcel"))
+
+    def test_forum_changes_reach_the_index_after_commit(
+        self, settings, django_capture_on_commit_callbacks
+    ):
+        from tests.factories import BoardFactory
+
+        settings.FORUM_NEW_MEMBER_POSTS = 0  # an established member: posted, not held
+        author = UserFactory()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            thread = services.thread_create(
+                board=BoardFactory(), author=author, title="Does the capybara fit in a box?",
+                body="asking for a friend", language="en",
+            )  # fmt: skip
+        assert callbacks, "indexing waits for the commit"
+        assert self.search("capybara").total == 1
+        moderator = in_group(UserFactory(), "Forum moderators")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.post_hide(post=thread.posts.get(), by=moderator, reason="test")
+        assert self.search("capybara").total == 0

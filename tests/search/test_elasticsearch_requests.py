@@ -1,0 +1,135 @@
+"""The exact requests the Elasticsearch backend sends (no server needed), and what happens
+when the server is down."""
+
+import pytest
+
+from search import api
+from search.backends.base import Query
+from search.backends.elasticsearch import LANGUAGE_ANALYZERS, ElasticsearchBackend
+from search.models import Synonym
+from tests.search.contract import index_everything
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def backend(settings):
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    settings.ELASTICSEARCH_INDEX_PREFIX = "helpcenter"
+    return ElasticsearchBackend()
+
+
+@pytest.mark.parametrize("language", ["en", "tr", "de"])
+def test_each_language_gets_its_own_analyzer_and_lemma_fields(backend, language):
+    Synonym.objects.create(language=language, terms="refund, money back")
+    body = backend.index_definition(language, f"helpcenter-{language}-1").to_dict()
+    props = body["mappings"]["properties"]
+    for field in ("title", "question", "body"):
+        assert props[field] == {"type": "text", "analyzer": LANGUAGE_ANALYZERS[language]}
+        assert props[f"{field}_terms"] == {
+            "type": "text",
+            "analyzer": "lemmas",
+            "search_analyzer": "lemmas_search",
+        }
+    for field in ("key", "source", "kind", "topic", "fingerprint", "language"):
+        assert props[field] == {"type": "keyword"}
+    assert props["title_suggest"]["analyzer"] == "suggest_index"
+    analysis = body["settings"]["analysis"]
+    assert analysis["analyzer"]["lemmas"] == {
+        "type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"],
+    }  # fmt: skip
+    assert analysis["filter"]["suggest_ngrams"] == {
+        "type": "edge_ngram",
+        "min_gram": 2,
+        "max_gram": 20,
+    }
+    synonyms = analysis["filter"]["editor_synonyms"]
+    assert synonyms["type"] == "synonym_graph"
+    assert (
+        synonyms["synonyms"] == ["refund, money back"] if language == "en" else synonyms["synonyms"]
+    )
+    assert body["settings"]["number_of_shards"] == 1
+
+
+def test_query_body_boosts_fields_filters_and_highlights_safely(backend):
+    query = Query(language="tr", terms=["iade", "süre"], kind="faq", limit=10, offset=10)
+    hits, facets = backend.build_searches(query)
+    body = hits.to_dict()
+    text = body["query"]["bool"]["must"][0]
+    first_term = text["bool"]["must"][0]["bool"]["should"][0]["multi_match"]
+    assert first_term["query"] == "iade"
+    assert first_term["fields"] == [
+        "title^6", "title_terms^6", "question^3", "question_terms^3", "body^1", "body_terms^1",
+    ]  # fmt: skip
+    assert first_term["fuzziness"] == "AUTO"
+    assert body["query"]["bool"]["filter"] == [{"term": {"kind": "faq"}}]
+    assert {"constant_score": {"filter": {"term": {"official": True}}, "boost": 1.0}} in body[
+        "query"
+    ]["bool"]["should"]
+    assert body["highlight"]["encoder"] == "html"
+    assert body["highlight"]["pre_tags"] == ["<mark>"]
+    assert (body["from"], body["size"]) == (10, 10)
+    assert body["timeout"].endswith("ms")
+    facet_body = facets.to_dict()
+    assert facet_body["size"] == 0
+    # The kind facet ignores the kind filter (other types stay choosable); topic keeps it.
+    assert facet_body["aggs"]["kind"]["filter"] == {"match_all": {}}
+    assert facet_body["aggs"]["topic"]["filter"] == {
+        "bool": {"filter": [{"term": {"kind": "faq"}}]}
+    }
+
+
+def test_query_never_carries_the_visitors_syntax(backend):
+    import re
+
+    terms = api.analysis.query_terms('title:"refund" OR (x*) ~2 AND -y', "en")
+    hits, _ = backend.build_searches(Query(language="en", terms=terms))
+    sent = re.findall(r"'query': '([^']*)'", str(hits.to_dict()["query"]))
+    assert sent and all(re.fullmatch(r"\w+", text) for text in sent), sent
+
+
+def test_search_falls_back_to_the_database_when_elasticsearch_is_down(
+    client, settings, content, unused_tcp_port
+):
+    settings.ELASTICSEARCH_URL = ""
+    api.reset_backend()
+    index_everything()  # the database table, kept by the same pipeline
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{unused_tcp_port}"
+    settings.ELASTICSEARCH_TIMEOUT = 0.5
+    api.reset_backend()
+    try:
+        results = api.search("refund", "en")
+        assert results.fell_back and results.backend == "database"
+        assert "When is my refund paid?" in {h.title for h in results.hits}
+        page = client.get("/en/search/", {"q": "refund"})
+        assert page.status_code == 200
+        assert "some results may be missing" in page.content.decode()
+        assert api.suggest("ret", "en")
+        ready = client.get("/readyz").json()["search"]
+        assert ready == {"backend": "elasticsearch", "reachable": False, "answering": "database"}
+    finally:
+        api.reset_backend()
+
+
+def test_a_save_never_fails_when_elasticsearch_is_down(
+    settings, unused_tcp_port, django_capture_on_commit_callbacks
+):
+    from forum import services
+    from search.models import SearchDocument
+    from tests.factories import BoardFactory, UserFactory
+
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{unused_tcp_port}"
+    settings.ELASTICSEARCH_TIMEOUT = 0.5
+    settings.FORUM_NEW_MEMBER_POSTS = 0
+    api.reset_backend()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            thread = services.thread_create(
+                board=BoardFactory(), author=UserFactory(), title="Is the engine down today?",
+                body="just asking", language="en",
+            )  # fmt: skip
+        assert thread.pk
+        # The database's own index still has it, so the fallback finds it.
+        assert SearchDocument.objects.filter(key=f"thread:{thread.pk}").exists()
+    finally:
+        api.reset_backend()

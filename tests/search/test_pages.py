@@ -1,0 +1,77 @@
+"""The search page, suggestions and click-through, as visitors use them."""
+
+import pytest
+from django.urls import reverse
+
+from search.models import QueryLog
+from tests.search.contract import ODD_QUERIES, index_everything
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_page_shows_highlighted_results_with_facets(client, content):
+    index_everything()
+    response = client.get("/en/search/", {"q": "refunds"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>refund</mark>" in html.lower()
+    assert "When is my <mark>refund</mark> paid?" in html
+    assert 'href="?q=refunds&amp;lang=en&amp;type=faq"' in html
+
+
+def test_odd_queries_answer_with_a_page(client, content):
+    index_everything()
+    for query in ODD_QUERIES:
+        response = client.get("/en/search/", {"q": query})
+        assert response.status_code == 200, query
+
+
+def test_no_results_offers_popular_articles_and_asking_with_the_query(client, content):
+    index_everything()
+    html = client.get("/en/search/", {"q": "xylophone lessons"}).content.decode()
+    assert "Ask the community" in html
+    assert "/en/forum/ask/?q=xylophone%20lessons" in html
+    assert "Return questions" in html  # a popular (here: newest) article
+
+
+def test_searches_are_logged_without_personal_data_and_clicks_counted(client, content):
+    index_everything()
+    response = client.get("/en/search/", {"q": "  Refunds!!  "})
+    entry = QueryLog.objects.get()
+    assert (entry.query, entry.language, entry.results) == ("refunds", "en", 2)
+    assert not {f.name for f in QueryLog._meta.fields} & {"user", "ip", "session"}
+    token = response.context["click_token"]
+    assert client.post(reverse("search:click") + f"?t={token}&r=2").status_code == 204
+    entry.refresh_from_db()
+    assert entry.clicked_rank == 2
+    assert client.post(reverse("search:click") + "?t=forged&r=1").status_code == 400
+
+
+def test_result_links_go_straight_to_the_page_and_ping_the_click(client, content):
+    index_everything()
+    html = client.get("/en/search/", {"q": "refund paid"}).content.decode()
+    assert 'href="/en/returns/return-questions/#when-is-my-refund-paid"' in html
+    assert 'ping="/en/search/click/?t=' in html
+
+
+def test_suggest_answers_json(client, content):
+    index_everything()
+    data = client.get(reverse("search:suggest"), {"q": "ret"}).json()
+    assert "How do I return a parcel?" in [s["title"] for s in data["suggestions"]]
+    assert client.get(reverse("search:suggest"), {"q": "x" * 5000}).status_code == 200
+
+
+def test_language_filter_searches_another_language(client, content):
+    index_everything()
+    response = client.get("/en/search/", {"q": "Rücksendung", "lang": "de"})
+    assert "Wie funktioniert die <mark>Rücksendung</mark>?" in response.content.decode()
+
+
+def test_search_page_runs_a_fixed_number_of_queries(client, content, django_assert_max_num_queries):
+    index_everything()
+    client.get("/en/search/", {"q": "refund"})
+    with django_assert_max_num_queries(25) as few:
+        client.get("/en/search/", {"q": "refund"})
+    with django_assert_max_num_queries(25) as many:
+        client.get("/en/search/", {"q": "return"})
+    assert abs(len(few.captured_queries) - len(many.captured_queries)) <= 2
