@@ -12,6 +12,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from forum.signals import thread_changed
 from search.documents import page_source, thread_source
+from search.models import Synonym
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,15 @@ def on_privacy_change(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
         _page_and_descendants(page)
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+def on_synonyms_changed(sender, instance, **kwargs):
+    # Queries expand synonyms at once; Elasticsearch's synonym filter follows on rebuild.
+    from search import api
+
+    api.forget_synonyms(instance.language)
 
 
 @receiver(thread_changed)

@@ -14,11 +14,13 @@ from search.documents import all_sources
 from search.tasks import update_source
 from tests.factories import (
     FaqPageFactory,
+    PolicyPageFactory,
     PostFactory,
     ThreadFactory,
     UserFactory,
     faq_items,
     in_group,
+    policy_sections,
 )
 
 ODD_QUERIES = [
@@ -195,3 +197,15 @@ class SearchContract:
         with django_capture_on_commit_callbacks(execute=True):
             services.post_hide(post=thread.posts.get(), by=moderator, reason="test")
         assert self.search("capybara").total == 0
+
+    def test_editors_synonyms_widen_a_query(self, content):
+        from search.models import Synonym
+
+        PolicyPageFactory(
+            parent=content["returns"], title="Guarantee", slug="guarantee",
+            body=policy_sections(("Money back", "Our money back promise lasts 30 days.")),
+        )  # fmt: skip
+        index_everything()
+        assert "Guarantee" not in titles(self.search("reimbursement"))
+        Synonym.objects.create(language="en", terms="reimbursement, money back")
+        assert "Guarantee" in titles(self.search("reimbursement"))

@@ -75,3 +75,21 @@ def test_search_page_runs_a_fixed_number_of_queries(client, content, django_asse
     with django_assert_max_num_queries(25) as many:
         client.get("/en/search/", {"q": "return"})
     assert abs(len(few.captured_queries) - len(many.captured_queries)) <= 2
+
+
+def test_editors_read_the_search_report_and_download_it(client, content):
+    from django.contrib.auth import get_user_model
+
+    index_everything()
+    for query in ("refund", "refund", "zebra stripes"):
+        client.get("/en/search/", {"q": query})
+    admin = get_user_model().objects.get(email="admin@example.com")
+    client.force_login(admin)
+    html = client.get(reverse("search_report")).content.decode()
+    assert "zebra stripes" in html and "refund" in html
+    assert "<svg" in html  # the chart
+    csv = client.get(reverse("search_report"), {"format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode().splitlines()
+    assert lines[0].startswith("query,language,searches")
+    assert "refund,en,2,0,0,0%" in lines
