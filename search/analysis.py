@@ -116,6 +116,12 @@ def query_terms(query: str, language: str) -> list[str]:
     return list(dict.fromkeys(terms))[:MAX_QUERY_TERMS]
 
 
+_EMAIL = re.compile(r"\S+@\S+")
+
+
 def normalise_for_log(query: str, language: str) -> str:
-    """The query as the log keeps it: folded words only (no personal formatting)."""
-    return " ".join(words(fold(clean_query(query), language)))[:MAX_QUERY_CHARS]
+    """The query as the log keeps it: folded words only, without what looks personal (an
+    e-mail address, any word with a digit: order, phone and card numbers)."""
+    text = _EMAIL.sub(" ", clean_query(query))
+    kept = [w for w in words(fold(text, language)) if not any(c.isdigit() for c in w)]
+    return " ".join(kept)[:MAX_QUERY_CHARS]

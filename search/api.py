@@ -127,26 +127,44 @@ def forget_synonyms(language: str) -> None:
     cache.delete(f"search:synonyms:{language}")
 
 
+MAX_CORRECTIONS = 3
+MAX_WORD_FOR_CORRECTION = 20
+
+
 def _spelling(terms: list[str], language: str) -> list[str]:
-    """Each unknown term replaced by the closest indexed one (when one is close)."""
+    """Unknown terms replaced by the closest indexed ones. Asked only when a search found
+    nothing, for at most ``MAX_CORRECTIONS`` words, against candidates of about the same
+    length (and cached), so a query made to be expensive stays cheap."""
+    from django.db.models.functions import Length
+
     from search.models import SearchTerm
 
-    corrected = []
+    corrected, tried = [], 0
     for term in terms:
-        if len(term) < 4 or term.isdigit():
+        if len(term) < 4 or len(term) > MAX_WORD_FOR_CORRECTION or term.isdigit():
             corrected.append(term)
             continue
-        known = SearchTerm.objects.filter(language=language, term=term).exists()
-        if known:
-            corrected.append(term)
-            continue
-        candidates = list(
-            SearchTerm.objects.filter(language=language, term__startswith=term[0]).values_list(
-                "term", flat=True
-            )[:20_000]
-        )
-        close = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
-        corrected.append(close[0] if close else term)
+        key = f"search:spelling:{language}:{term}"
+        better = cache.get(key)
+        if better is None and tried < MAX_CORRECTIONS:
+            tried += 1
+            if SearchTerm.objects.filter(language=language, term=term).exists():
+                better = term
+            else:
+                candidates = list(
+                    SearchTerm.objects.annotate(size=Length("term"))
+                    .filter(
+                        language=language,
+                        term__startswith=term[0],
+                        size__gte=len(term) - 2,
+                        size__lte=len(term) + 2,
+                    )
+                    .values_list("term", flat=True)[:5000]
+                )
+                close = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
+                better = close[0] if close else term
+            cache.set(key, better, 600)
+        corrected.append(better or term)
     return corrected
 
 
@@ -157,6 +175,13 @@ def _run(backend: SearchBackend, query: Query):
         query.match_any = True
         results = backend.search(query)
     return results
+
+
+def _engine_down() -> bool:
+    """True while the last readiness check found the engine unreachable: searches go
+    straight to the database instead of waiting for a timeout on every keystroke."""
+    cached = cache.get("search:status")
+    return bool(cached and not cached["reachable"])
 
 
 def _hit(hit, *, rank: int, terms: set[str], language: str) -> Hit:
@@ -226,21 +251,28 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
             limit=PAGE_SIZE,
         )
 
-    try:
-        found = _run(backend, build(terms))
-    except BackendUnavailable as exc:
-        logger.warning("search backend %s unavailable, the database answers: %s", backend.name, exc)
-        backend = database_backend()
-        results.backend, results.fell_back = backend.name, True
-        found = _run(backend, build(terms))
+    def run(words: list[str]):
+        nonlocal backend
+        if backend.name != "database" and not results.fell_back:
+            try:
+                if not _engine_down():
+                    return _run(backend, build(words))
+            except BackendUnavailable as exc:
+                logger.warning("search backend %s unavailable: %s", backend.name, exc)
+                forget_status()
+            backend = database_backend()
+            results.backend, results.fell_back = backend.name, True
+        return _run(backend, build(words))
 
-    better = _spelling(terms, language)
-    if better != terms:
-        results.suggestion = " ".join(better)
-        if not found.total:
-            corrected = _run(backend, build(better))
+    found = run(terms)
+    if not found.total:
+        better = _spelling(terms, language)
+        if better != terms:
+            corrected = run(better)
+            # Offered only when it finds something: no word from hidden text is ever shown.
             if corrected.total:
                 found, terms, results.corrected = corrected, better, True
+                results.suggestion = " ".join(better)
 
     term_set = set(terms) | {
         s for t in terms for p in _synonyms(language).get(t, []) for s in p.split()
@@ -249,7 +281,7 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
     results.facets = found.facets
     results.topic_titles = _topic_titles(found, language)
     results.page = page
-    results.num_pages = max(1, math.ceil(found.total / PAGE_SIZE))
+    results.num_pages = min(MAX_PAGE, max(1, math.ceil(found.total / PAGE_SIZE)))
     results.hits = [
         _hit(hit, rank=(page - 1) * PAGE_SIZE + n + 1, terms=term_set, language=language)
         for n, hit in enumerate(found.hits)
@@ -265,6 +297,8 @@ def suggest(prefix: str, locale: str, limit: int = 8) -> list[dict]:
         return []
     backend = get_backend()
     try:
+        if _engine_down():
+            raise BackendUnavailable("engine reported down")
         hits = backend.suggest(words, language, limit)
     except BackendUnavailable:
         hits = database_backend().suggest(words, language, limit)

@@ -12,6 +12,9 @@ from django.utils.safestring import SafeString, mark_safe
 from search import analysis
 
 SNIPPET_WORDS = 32
+# A snippet is looked for in the first part of a long text only: enough to find the
+# matches that matter, bounded in cost per hit.
+SCAN_CHARS = 4000
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -36,14 +39,19 @@ def mark(text: str, terms: set[str], language: str) -> SafeString:
 
 def snippet(text: str, terms: set[str], language: str) -> SafeString:
     """The window of about ``SNIPPET_WORDS`` words with the most matches, marked."""
+    text = text[:SCAN_CHARS]
     tokens = list(_TOKEN.finditer(text))
     if not tokens:
         return mark_safe("")
     hits = [i for i, t in enumerate(tokens) if _matches(t.group(0), language, terms)]
-    best_start, best_count = 0, -1
-    for start in hits or [0]:
+    # Slide over the matches once (two pointers), not every match against every other.
+    best_start, best_count, right = 0, -1, 0
+    for left, start in enumerate(hits or [0]):
         begin = max(0, start - 6)
-        count = sum(1 for h in hits if begin <= h < begin + SNIPPET_WORDS)
+        right = max(right, left)
+        while right < len(hits) and hits[right] < begin + SNIPPET_WORDS:
+            right += 1
+        count = right - left
         if count > best_count:
             best_start, best_count = begin, count
     end = min(len(tokens), best_start + SNIPPET_WORDS)

@@ -17,16 +17,44 @@ from search.models import Synonym
 logger = logging.getLogger(__name__)
 
 
-def enqueue(source: str) -> None:
-    def send():
+class _Batch:
+    """The sources one transaction touched, sent once when it commits: unpublishing a
+    topic with fifty articles queues fifty tasks, not fifty times fifty."""
+
+    def __init__(self):
+        self.sources: set[str] = set()
+        self.flushed = False
+
+    def flush(self) -> None:
         from search.tasks import update_source
 
-        try:
-            update_source.enqueue(source)
-        except Exception:  # noqa: BLE001 - a failing queue must not fail the save
-            logger.exception("could not queue search indexing of %s", source)
+        self.flushed = True
+        sources, self.sources = sorted(self.sources), set()
+        for source in sources:
+            try:
+                update_source.enqueue(source)
+            except Exception:  # noqa: BLE001 - a failing queue must not fail the save
+                logger.exception("could not queue search indexing of %s", source)
 
-    transaction.on_commit(send, robust=True)
+
+def enqueue(source: str) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        batch = _Batch()
+        batch.sources.add(source)
+        batch.flush()
+        return
+    batch = getattr(connection, "_search_batch", None)
+    # A batch that has run, or whose callback is gone (its transaction or savepoint rolled
+    # back), takes nothing more.
+    if (
+        batch is None
+        or batch.flushed
+        or not any(entry[1] == batch.flush for entry in connection.run_on_commit)
+    ):
+        batch = connection._search_batch = _Batch()
+        transaction.on_commit(batch.flush, robust=True)
+    batch.sources.add(source)
 
 
 def _page_and_descendants(page) -> None:
@@ -35,12 +63,24 @@ def _page_and_descendants(page) -> None:
         enqueue(page_source(page_id))
 
 
+def _threads_of_topic(page) -> None:
+    """Threads in boards linked to this topic (in any language) carry its title."""
+    from forum.models import Thread
+
+    ids = Thread.objects.filter(board__topic__translation_key=page.translation_key).values_list(
+        "pk", flat=True
+    )
+    for thread_id in ids:
+        enqueue(thread_source(thread_id))
+
+
 @receiver(page_published)
 def on_publish(sender, instance, **kwargs):
     if instance.is_leaf():
         enqueue(page_source(instance.pk))
     else:
         _page_and_descendants(instance)
+        _threads_of_topic(instance)
 
 
 @receiver(page_unpublished)
@@ -74,6 +114,39 @@ def on_synonyms_changed(sender, instance, **kwargs):
     from search import api
 
     api.forget_synonyms(instance.language)
+
+
+@receiver(post_save, sender="forum.Thread")
+@receiver(post_delete, sender="forum.Thread")
+def on_thread_saved(sender, instance, **kwargs):
+    # Catches changes made outside the services (the Django admin, data migrations).
+    enqueue(thread_source(instance.pk))
+
+
+@receiver(post_save, sender="forum.Post")
+@receiver(post_delete, sender="forum.Post")
+def on_post_saved(sender, instance, **kwargs):
+    enqueue(thread_source(instance.thread_id))
+
+
+@receiver(post_save, sender="forum.Board")
+def on_board_saved(sender, instance, **kwargs):
+    for thread_id in instance.threads.values_list("pk", flat=True):
+        enqueue(thread_source(thread_id))
+
+
+@receiver(post_save, sender="forum.Profile")
+def on_profile_saved(sender, instance, update_fields=None, **kwargs):
+    # A ban or unban changes whether the member's threads are searchable.
+    if update_fields is None or "banned_at" in update_fields:
+        from forum.models import Thread
+
+        for thread_id in (
+            Thread.objects.filter(posts__author_id=instance.user_id)
+            .values_list("pk", flat=True)
+            .distinct()
+        ):
+            enqueue(thread_source(thread_id))
 
 
 @receiver(thread_changed)

@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -33,6 +34,7 @@ def update_source(source: str, attempt: int = 0) -> int:
     documents = documents_for(source)
     failed = False
     for backend in backends():
+        # Each index on its own: a failure in one must not leave the other stale.
         try:
             if documents:
                 backend.replace_source(source, documents)
@@ -40,6 +42,11 @@ def update_source(source: str, attempt: int = 0) -> int:
                 backend.delete_source(source)
         except BackendUnavailable as exc:
             logger.warning("indexing %s in %s failed: %s", source, backend.name, exc)
+            failed = True
+        except DatabaseError:
+            # Two tasks for one source at once may collide on a key: the retry, which
+            # reads the source again, settles it.
+            logger.warning("indexing %s in %s collided; retrying", source, backend.name)
             failed = True
     if failed:
         _retry(source, attempt)

@@ -225,6 +225,8 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 ELASTICSEARCH_URL = _env("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = _env("ELASTICSEARCH_INDEX_PREFIX", "helpcenter")
 ELASTICSEARCH_TIMEOUT = float(_env("ELASTICSEARCH_TIMEOUT", "2"))
+# 0 suits a single node (development, the compose file); a cluster wants at least 1.
+ELASTICSEARCH_REPLICAS = _env_int("ELASTICSEARCH_REPLICAS", 0)
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

@@ -199,6 +199,7 @@ def user_ban(*, user, by, reason: str, hide_posts: bool = False) -> Profile:
         set_visibility(post, Visibility.HIDDEN)
         hidden.append(post.pk)
     log(Action.BAN, actor=by, target_user=user, reason=reason, hidden_posts=hidden)
+    _member_threads_changed(user)
     return profile
 
 
@@ -209,4 +210,13 @@ def user_unban(*, user, by, reason: str = "") -> Profile:
     profile.banned_reason = ""
     profile.save(update_fields=["banned_at", "banned_reason", "updated_at"])
     log(Action.UNBAN, actor=by, target_user=user, reason=reason)
+    _member_threads_changed(user)
     return profile
+
+
+def _member_threads_changed(user) -> None:
+    """A ban or unban changes what of the member's is searchable: tell search."""
+    for thread_id in (
+        Thread.objects.filter(posts__author=user).values_list("pk", flat=True).distinct()
+    ):
+        changed(thread_id)

@@ -1,34 +1,41 @@
 """The embedded default: documents in a table of the project's own database, searched with
 SQLite FTS5 or PostgreSQL full text over the pre-analysed text (migration 0002 keeps the
 indexes with triggers). Ranking: title over question over body, answered threads a little
-ahead. Facets are counted over the matches (at most ``MAX_MATCHES``)."""
+ahead. Two statements per search: the page of hits (filters and weights in SQL), and the
+matches grouped by type, topic and "solved", from which the total and every facet are
+counted (each facet under every filter but its own)."""
 
 from django.db import connection, transaction
 
 from search.backends.base import BackendHit, BackendResults, Query, SearchBackend
 from search.models import SearchDocument, SearchTerm
 
-MAX_MATCHES = 1000
-# Editors' articles lead; a forum thread needs an official answer or a solution to
-# come close (the same weights as the Elasticsearch backend's function score).
-THREAD_WEIGHT, OFFICIAL_BOOST, SOLVED_BOOST = 0.7, 1.3, 1.15
+# Editors' articles lead; a forum thread needs an official answer or a solution to come
+# close (_WEIGHT below).
 SUGGEST_KIND_ORDER = {"faq": 0, "video": 1, "policy": 2, "thread": 3}
 
 
-# bm25 weights: title, question, body (SQLITE_WEIGHTS); constants, never user input.
-_SQLITE_MATCH = (
-    "SELECT d.id, d.kind, d.topic, d.topic_title, d.solved, d.official, "
-    "-bm25(search_fts, 10.0, 4.0, 1.0) AS score "
-    "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
-    "WHERE search_fts MATCH %s AND d.language = %s "
-    "ORDER BY score DESC LIMIT %s"
+# Every piece of SQL below is a constant; the visitor's words arrive only as parameters,
+# already reduced to lemmas and quoted for the engine (_quote_fts, _quote_ts).
+_WEIGHT = (
+    "(CASE WHEN d.kind = 'thread' THEN 0.7 * (CASE WHEN d.official THEN 1.3 ELSE 1.0 END)"
+    " * (CASE WHEN d.solved THEN 1.15 ELSE 1.0 END) ELSE 1.0 END)"
 )
-
-
-def _weight(kind: str, solved: bool, official: bool) -> float:
-    if kind != "thread":
-        return 1.0
-    return THREAD_WEIGHT * (OFFICIAL_BOOST if official else 1) * (SOLVED_BOOST if solved else 1)
+_FROM = {
+    "sqlite": (
+        "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+        "WHERE search_fts MATCH %s AND d.language = %s"
+    ),
+    "postgresql": (
+        "FROM search_searchdocument d, to_tsquery('simple', %s) q "
+        "WHERE d.search_vector @@ q AND d.language = %s"
+    ),
+}
+# Title, question, body weigh 10:4:1 (bm25) or A:B:C (ts_rank).
+_SCORE = {
+    "sqlite": "-bm25(search_fts, 10.0, 4.0, 1.0)",
+    "postgresql": "ts_rank('{0.05, 0.1, 0.4, 1.0}', d.search_vector, q, 1)",
+}
 
 
 def _quote_fts(term: str) -> str:
@@ -144,66 +151,78 @@ class DatabaseBackend(SearchBackend):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _matches(self, query: Query) -> list[tuple]:
-        """(id, kind, topic, topic_title, solved, official, score) best first."""
+    @staticmethod
+    def _expression(query: Query) -> str:
         vendor = connection.vendor
         if vendor == "sqlite":
-            expression = _expression(query, _quote_fts, "OR", "AND")
-            if not expression:
-                return []
-            sql = _SQLITE_MATCH
-        elif vendor == "postgresql":
-            expression = _expression(query, _quote_ts, "|", "&")
-            if not expression:
-                return []
-            sql = (
-                "SELECT d.id, d.kind, d.topic, d.topic_title, d.solved, d.official, "
-                "ts_rank('{0.05, 0.1, 0.4, 1.0}', d.search_vector, q, 1) AS score "
-                "FROM search_searchdocument d, to_tsquery('simple', %s) q "
-                "WHERE d.search_vector @@ q AND d.language = %s "
-                "ORDER BY score DESC LIMIT %s"
-            )
-        else:  # pragma: no cover - the project supports SQLite and PostgreSQL
-            raise NotImplementedError(f"no full-text search for {vendor}")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, query.language, MAX_MATCHES])
-            rows = cursor.fetchall()
-        boosted = [(*row[:6], row[6] * _weight(row[1], row[4], row[5])) for row in rows]
-        boosted.sort(key=lambda row: row[6], reverse=True)
-        return boosted
+            return _expression(query, _quote_fts, "OR", "AND")
+        if vendor == "postgresql":
+            return _expression(query, _quote_ts, "|", "&")
+        raise NotImplementedError(f"no full-text search for {vendor}")  # pragma: no cover
+
+    @staticmethod
+    def _filter_sql(query: Query) -> tuple[str, list]:
+        sql, params = "", []
+        if query.kind:
+            sql += " AND d.kind = %s"
+            params.append(query.kind)
+        if query.topic:
+            sql += " AND d.topic = %s"
+            params.append(query.topic)
+        if query.solved is not None:
+            sql += " AND d.kind = 'thread' AND d.solved = %s"
+            params.append(query.solved)
+        return sql, params
 
     def search(self, query: Query) -> BackendResults:
-        rows = self._matches(query)
+        empty = BackendResults(hits=[], total=0, facets={"kind": {}, "topic": {}, "solved": {}})
+        expression = self._expression(query)
+        if not expression:
+            return empty
+        vendor = connection.vendor
+        base, score = _FROM[vendor], f"{_SCORE[vendor]} * {_WEIGHT}"
+        where, params = self._filter_sql(query)
+        hits_sql = f"SELECT d.id {base}{where} ORDER BY {score} DESC, d.id LIMIT %s OFFSET %s"
+        groups_sql = (
+            f"SELECT d.kind, d.topic, d.topic_title, d.solved, COUNT(*) {base} "
+            "GROUP BY d.kind, d.topic, d.topic_title, d.solved"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                hits_sql, [expression, query.language, *params, query.limit, query.offset]
+            )
+            page_ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute(groups_sql, [expression, query.language])
+            groups = cursor.fetchall()
 
-        def keep(row, *, kind=True, topic=True, solved=True) -> bool:
+        def keep(kind, topic, solved, *, skip="") -> bool:
             return (
-                (not kind or not query.kind or row[1] == query.kind)
-                and (not topic or not query.topic or row[2] == query.topic)
+                (skip == "kind" or not query.kind or kind == query.kind)
+                and (skip == "topic" or not query.topic or topic == query.topic)
                 and (
-                    not solved
+                    skip == "solved"
                     or query.solved is None
-                    or (row[1] == "thread" and row[4] == query.solved)
+                    or (kind == "thread" and bool(solved) == query.solved)
                 )
             )
 
         facets: dict[str, dict[str, int]] = {"kind": {}, "topic": {}, "solved": {}}
         topic_titles: dict[str, str] = {}
-        for row in rows:
-            if keep(row, kind=False):
-                facets["kind"][row[1]] = facets["kind"].get(row[1], 0) + 1
-            if keep(row, topic=False) and row[2]:
-                facets["topic"][row[2]] = facets["topic"].get(row[2], 0) + 1
-                topic_titles.setdefault(row[2], row[3])
-            if keep(row, solved=False) and row[1] == "thread":
-                label = "yes" if row[4] else "no"
-                facets["solved"][label] = facets["solved"].get(label, 0) + 1
-        selected = [row for row in rows if keep(row)]
-        page_ids = [row[0] for row in selected[query.offset : query.offset + query.limit]]
+        total = 0
+        for kind, topic, topic_title, solved, count in groups:
+            if keep(kind, topic, solved):
+                total += count
+            if keep(kind, topic, solved, skip="kind"):
+                facets["kind"][kind] = facets["kind"].get(kind, 0) + count
+            if topic and keep(kind, topic, solved, skip="topic"):
+                facets["topic"][topic] = facets["topic"].get(topic, 0) + count
+                topic_titles.setdefault(topic, topic_title)
+            if kind == "thread" and keep(kind, topic, solved, skip="solved"):
+                label = "yes" if solved else "no"
+                facets["solved"][label] = facets["solved"].get(label, 0) + count
         documents = SearchDocument.objects.in_bulk(page_ids)
         hits = [self._hit(documents[pk]) for pk in page_ids if pk in documents]
-        return BackendResults(
-            hits=hits, total=len(selected), facets=facets, topic_titles=topic_titles
-        )
+        return BackendResults(hits=hits, total=total, facets=facets, topic_titles=topic_titles)
 
     @staticmethod
     def _hit(doc: SearchDocument) -> BackendHit:
@@ -224,14 +243,23 @@ class DatabaseBackend(SearchBackend):
         if not prefix_words:
             return []
         needle = " " + " ".join(prefix_words)
+        from django.db.models import Case, IntegerField, Value, When
+        from django.db.models.functions import Length
+
+        # Articles first, then threads; shorter (closer) titles first within each.
+        kind_order = Case(
+            *[When(kind=k, then=Value(n)) for k, n in SUGGEST_KIND_ORDER.items()],
+            default=Value(9),
+            output_field=IntegerField(),
+        )
         docs = list(
             SearchDocument.objects.filter(language=language, title_words__contains=needle)
             .only(
                 "key", "kind", "title", "url", "topic", "topic_title", "solved", "official", "date"
             )
-            .order_by("-date")[: limit * 4]
+            .annotate(kind_order=kind_order, title_length=Length("title"))
+            .order_by("kind_order", "title_length", "-date")[:limit]
         )
-        docs.sort(key=lambda d: (SUGGEST_KIND_ORDER.get(d.kind, 9), len(d.title)))
         return [
             BackendHit(
                 key=d.key,

@@ -43,6 +43,8 @@ LANGUAGE_ANALYZERS = {"en": "english", "tr": "turkish", "de": "german"}
 FIELD_BOOSTS = {"title": 6, "question": 3, "body": 1}
 # Added to a match's score: articles lead, an official answer or a solution lifts a thread.
 ARTICLE_BOOST, OFFICIAL_BOOST, SOLVED_BOOST = 1.0, 1.0, 0.5
+WRITE_TIMEOUT = 30  # seconds
+BULK_CHUNK = 500
 ENGINE_ERRORS = (es_exceptions.ApiError, es_exceptions.TransportError, BulkIndexError)
 
 suggest_ngrams = token_filter("suggest_ngrams", "edge_ngram", min_gram=2, max_gram=20)
@@ -96,9 +98,6 @@ def document_class(language: str, synonyms: list[str]):
         title_words = Text(analyzer=lemmas)
         snippet_text = Text(index=False)
 
-        class Index:
-            settings = {"number_of_shards": 1, "number_of_replicas": 0}
-
     return HelpDocument
 
 
@@ -142,6 +141,12 @@ class ElasticsearchBackend(SearchBackend):
 
     # --- indexes ---------------------------------------------------------------------------
 
+    @property
+    def writer(self):
+        """The client for index management and writes: these may take longer than the short
+        timeout that keeps a visitor's search snappy."""
+        return self.client.options(request_timeout=WRITE_TIMEOUT)
+
     def alias(self, language: str) -> str:
         return f"{self.prefix}-{language}"
 
@@ -160,14 +165,14 @@ class ElasticsearchBackend(SearchBackend):
     def index_definition(self, language: str, name: str) -> Index:
         """The settings and mappings of a new index for ``language`` (tests read them)."""
         index = Index(name)
-        index.settings(number_of_shards=1, number_of_replicas=0)
+        index.settings(number_of_shards=1, number_of_replicas=settings.ELASTICSEARCH_REPLICAS)
         index.document(document_class(language, self._synonyms(language)))
         return index
 
     def _create(self, language: str) -> str:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         name = f"{self.alias(language)}-{stamp}"
-        self.index_definition(language, name).create(using=self.client)
+        self.index_definition(language, name).create(using=self.writer)
         return name
 
     def _ensure(self, language: str) -> str:
@@ -178,14 +183,14 @@ class ElasticsearchBackend(SearchBackend):
         if self.client.indices.exists_alias(name=alias):
             return sorted(self.client.indices.get_alias(name=alias))[-1]
         name = self._create(language)
-        self.client.indices.put_alias(index=name, name=alias)
+        self.writer.indices.put_alias(index=name, name=alias)
         return name
 
     # --- writing ---------------------------------------------------------------------------
 
-    def _bulk(self, actions) -> None:
+    def _bulk(self, actions, *, refresh="wait_for") -> None:
         try:
-            bulk(self.client, actions, refresh="wait_for")
+            bulk(self.writer, actions, refresh=refresh, chunk_size=BULK_CHUNK)
         except ENGINE_ERRORS as exc:
             raise BackendUnavailable(str(exc)) from exc
 
@@ -206,7 +211,7 @@ class ElasticsearchBackend(SearchBackend):
             for language in self._languages():
                 alias = self.alias(language)
                 if self.client.indices.exists_alias(name=alias):
-                    self.client.delete_by_query(
+                    self.writer.delete_by_query(
                         index=alias, query={"term": {"source": source}}, refresh=True,
                         conflicts="proceed",
                     )  # fmt: skip
@@ -223,16 +228,23 @@ class ElasticsearchBackend(SearchBackend):
         try:
             new = {language: self._create(language) for language in self._languages()}
             count = 0
+            pending: list = []
             for batch in documents_by_language:
                 batch = list(batch)
-                self._bulk(
+                pending += [
                     {"_index": new[d.language], "_id": d.key, "_source": _source(d)}
                     for d in batch
                     if d.language in new
-                )
+                ]
+                if len(pending) >= BULK_CHUNK:
+                    # No refresh per chunk: one refresh before the swap is enough.
+                    self._bulk(pending, refresh=False)
+                    pending = []
                 count += len(batch)
                 if progress:
                     progress(len(batch))
+            if pending:
+                self._bulk(pending, refresh=False)
             actions, old = [], []
             for language, name in new.items():
                 alias = self.alias(language)
@@ -241,11 +253,11 @@ class ElasticsearchBackend(SearchBackend):
                         actions.append({"remove": {"index": existing, "alias": alias}})
                         old.append(existing)
                 actions.append({"add": {"index": name, "alias": alias}})
-            self.client.indices.update_aliases(actions=actions)
-            for name in old:
-                self.client.indices.delete(index=name, ignore_unavailable=True)
             for name in new.values():  # one by one: not every server takes a list
-                self.client.indices.refresh(index=name)
+                self.writer.indices.refresh(index=name)
+            self.writer.indices.update_aliases(actions=actions)
+            for name in old:
+                self.writer.indices.delete(index=name, ignore_unavailable=True)
         except ENGINE_ERRORS as exc:
             raise BackendUnavailable(str(exc)) from exc
         return count
@@ -296,6 +308,14 @@ class ElasticsearchBackend(SearchBackend):
         fields = []
         for name, boost in FIELD_BOOSTS.items():
             fields += [f"{name}^{boost}", f"{name}_terms^{boost}"]
+        if " " in text:
+            # A multi-word synonym ("money back") matches as a phrase: match_phrase per
+            # field, as multi_match's phrase type is not known to every server.
+            phrases = []
+            for field in fields:
+                name, boost = field.split("^")
+                phrases.append(Q("match_phrase", **{name: {"query": text, "boost": int(boost)}}))
+            return Q("bool", should=phrases, minimum_should_match=1)
         return Q(
             "multi_match",
             query=text,

@@ -45,8 +45,14 @@ ODD_QUERIES = [
 
 
 def index_everything():
+    """Index what the fixtures made, by hand (the test's transaction never commits, so
+    their queued index tasks never run), and start a fresh batch so that what a test then
+    does inside django_capture_on_commit_callbacks is queued, and run, there."""
+    from django.db import transaction
+
     for source in all_sources():
         update_source.call(source)
+    transaction.get_connection()._search_batch = None
 
 
 def titles(results) -> set[str]:
@@ -207,5 +213,47 @@ class SearchContract:
         )  # fmt: skip
         index_everything()
         assert "Guarantee" not in titles(self.search("reimbursement"))
+        PolicyPageFactory(
+            parent=content["returns"], title="Back pain chairs", slug="chairs",
+            body=policy_sections(("Chairs", "Good for your back.")),
+        )  # fmt: skip
+        index_everything()
         Synonym.objects.create(language="en", terms="reimbursement, money back")
-        assert "Guarantee" in titles(self.search("reimbursement"))
+        found = titles(self.search("reimbursement"))
+        assert "Guarantee" in found
+        assert "Back pain chairs" not in found  # "money back" is a phrase, not two words
+
+    def test_content_made_private_or_held_after_indexing_leaves_the_index(
+        self, content, settings, django_capture_on_commit_callbacks
+    ):
+        settings.FORUM_NEW_MEMBER_POSTS = 0
+        index_everything()
+        faq = content["returns"].get_children().get(slug="return-questions")
+        with django_capture_on_commit_callbacks(execute=True):
+            PageViewRestriction.objects.create(page=content["returns"], restriction_type="login")
+        assert "How do I return a parcel?" not in titles(self.search("parcel"))
+        assert faq.pk  # the page itself is untouched: only its topic became private
+
+        moderator = in_group(UserFactory(), "Forum moderators")
+        thread = next(h for h in self.search("refund arrived").hits if h.kind == "thread")
+        from forum.models import Thread
+
+        question = Thread.objects.get(title=thread.title).posts.get(is_question=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.post_hide(post=question, by=moderator, reason="test")
+        assert not any(h.kind == "thread" for h in self.search("refund arrived").hits)
+
+    def test_a_banned_members_thread_leaves_the_index(
+        self, content, django_capture_on_commit_callbacks
+    ):
+        from forum.models import Thread
+
+        index_everything()
+        thread = Thread.objects.get(title="Parcel lost in transit")
+        moderator = in_group(UserFactory(), "Forum moderators")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.user_ban(user=thread.author, by=moderator, reason="spam")
+        assert "Parcel lost in transit" not in titles(self.search("parcel lost"))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.user_unban(user=thread.author, by=moderator)
+        assert "Parcel lost in transit" in titles(self.search("parcel lost"))

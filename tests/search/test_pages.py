@@ -93,3 +93,32 @@ def test_editors_read_the_search_report_and_download_it(client, content):
     lines = csv.content.decode().splitlines()
     assert lines[0].startswith("query,language,searches")
     assert "refund,en,2,0,0,0%" in lines
+
+
+def test_the_log_keeps_no_addresses_or_numbers(client, content):
+    client.get("/en/search/", {"q": "Ayşe ayse.yilmaz@gmail.com order 12345 refund"})
+    assert QueryLog.objects.get().query == "ayşe order refund"
+
+
+def test_a_failing_engine_on_the_second_request_still_answers(client, content, monkeypatch):
+    from search import api
+    from search.backends.base import BackendUnavailable
+    from search.backends.database import DatabaseBackend
+
+    index_everything()
+    calls = {"n": 0}
+    real = DatabaseBackend.search
+
+    class Flaky(DatabaseBackend):
+        name = "flaky"
+
+        def search(self, query):
+            calls["n"] += 1
+            if calls["n"] > 1:
+                raise BackendUnavailable("timed out")
+            return real(self, query)
+
+    monkeypatch.setattr(api, "get_backend", lambda: Flaky())
+    response = client.get("/en/search/", {"q": "refnud"})  # a typo: a second request
+    assert response.status_code == 200
+    assert response.context["results"].fell_back
