@@ -61,6 +61,8 @@ browser-deps:
 # Benchmarks report ratios to a reference measured in the same run (the machine is noisy).
 bench: $(VENV)/.dev-installed compilemessages
 	$(PY) bench/pages.py
+	$(PY) bench/search_relevance.py --with-emulator
+	$(PY) bench/search_speed.py
 
 lock:
 	$(PYTHON) requirements/lock.py

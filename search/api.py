@@ -127,6 +127,7 @@ def forget_synonyms(language: str) -> None:
     cache.delete(f"search:synonyms:{language}")
 
 
+ANY_WORD_FROM = 3
 MAX_CORRECTIONS = 3
 MAX_WORD_FOR_CORRECTION = 20
 
@@ -169,6 +170,11 @@ def _spelling(terms: list[str], language: str) -> list[str]:
 
 
 def _run(backend: SearchBackend, query: Query):
+    if len(query.terms) >= ANY_WORD_FROM:
+        # Customers write whole sentences ("iade etmek istiyorum nasıl yapacağım"): with
+        # this many words, one the answer does not use must not hide it. Ranking still
+        # puts the documents with the most words first.
+        query.match_any = True
     results = backend.search(query)
     if not results.total and len(query.terms) > 1 and not query.match_any:
         # Nothing has every word: show what has the most of them.

@@ -18,7 +18,7 @@ SUGGEST_KIND_ORDER = {"faq": 0, "video": 1, "policy": 2, "thread": 3}
 # Every piece of SQL below is a constant; the visitor's words arrive only as parameters,
 # already reduced to lemmas and quoted for the engine (_quote_fts, _quote_ts).
 _WEIGHT = (
-    "(CASE WHEN d.kind = 'thread' THEN 0.7 * (CASE WHEN d.official THEN 1.3 ELSE 1.0 END)"
+    "(CASE WHEN d.kind = 'thread' THEN 0.6 * (CASE WHEN d.official THEN 1.3 ELSE 1.0 END)"
     " * (CASE WHEN d.solved THEN 1.15 ELSE 1.0 END) ELSE 1.0 END)"
 )
 _FROM = {
