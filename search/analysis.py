@@ -1,12 +1,19 @@
 """The one text analysis of search, used at index time and at query time by every backend.
 
-``analyze(text, language)`` turns text into lemmas: case folded the way the language folds
-(Turkish ``İ``→``i`` and ``I``→``ı``; German ``ß``→``ss``), split into words, stop words
-dropped, each word reduced to its dictionary form by simplemma (``iadeler``, ``iadesi`` →
-``iade``; ``Rücksendungen`` → ``rücksendung``; ``returned`` → ``return``). Because the
-database backend and Elasticsearch both index and query these lemmas, they agree, and
-Turkish inflection is found where the engines' snowball stemmers miss it (snowball makes
-``iade`` → ``ia`` but ``iadeler`` → ``iade``: the two never meet).
+``analyze(text, language)`` turns text into the terms both backends index and query: case
+folded the way the language folds (Turkish ``İ``→``i`` and ``I``→``ı``; German
+``ß``→``ss``), split into words, stop words dropped, each word reduced to its dictionary
+form by simplemma (``iadeler``, ``iadesi`` → ``iade``; ``Rücksendungen`` → ``rücksendung``;
+``returned`` → ``return``), and only then written without accents (``index_form``:
+``rücksendung`` → ``rucksendung``, ``süre`` → ``sure``), because customers on a phone or a
+foreign keyboard type ``rucksendung``, ``hala`` and ``siparis``. The lemmatizer sees the
+accents (it needs them); the index does not. Because the database backend and
+Elasticsearch both index and query these terms, they agree, and Turkish inflection is
+found where the engines' snowball stemmers miss it (snowball makes ``iade`` → ``ia`` but
+``iadeler`` → ``iade``: the two never meet).
+
+``VERSION`` names this analysis: documents carry it in their fingerprint, so after a change
+here ``search_index reconcile`` re-indexes everything.
 
 Nothing here knows a backend; nothing outside search/ needs to call it.
 """
@@ -17,6 +24,7 @@ from functools import lru_cache
 
 import simplemma
 
+VERSION = "2"
 LANGUAGES = ("en", "tr", "de")
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 12
@@ -29,7 +37,8 @@ STOP_WORDS = {
         "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from",
         "how", "i", "if", "in", "is", "it", "its", "my", "of", "on", "or", "our", "so", "that",
         "the", "their", "there", "this", "to", "was", "we", "what", "when", "where", "which",
-        "who", "why", "will", "with", "you", "your", "me", "have", "has", "had", "not", "no"
+        "who", "why", "will", "with", "you", "your", "me", "have", "has", "had", "not", "no",
+        "some", "something", "any", "anything", "many", "much"
     }),
     "tr": frozenset({
         "acaba", "ama", "bir", "bu", "da", "de", "daha", "diye", "en", "gibi", "hem", "her",
@@ -42,7 +51,7 @@ STOP_WORDS = {
         "eines", "und", "oder", "aber", "ist", "sind", "war", "wie", "was", "wo", "wann",
         "warum", "ich", "du", "er", "sie", "es", "wir", "ihr", "mein", "meine", "dein", "deine",
         "kann", "können", "mit", "von", "zu", "zum", "zur", "im", "in", "am", "an", "auf",
-        "für", "bei", "nicht", "noch", "auch", "so", "ob", "wenn"
+        "für", "bei", "nicht", "noch", "auch", "so", "ob", "wenn", "nach", "man"
     }),
 }
 # fmt: on
@@ -69,6 +78,25 @@ def _final(word: str, language: str) -> str:
     return word if language == "tr" else word.casefold()
 
 
+# Letters written without their accents. Turkish ı and i meet here, after the lemmatizer
+# has told them apart; German ä/ö/ü and their ae/oe/ue spellings meet too.
+_LETTERS = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l"})
+_GERMAN_DIGRAPHS = re.compile(r"(?<=[aou])e")
+
+
+def index_form(word: str, language: str) -> str:
+    """A folded word or lemma as the index keeps it: without accents."""
+    if word.isascii():
+        plain = word
+    else:
+        decomposed = unicodedata.normalize("NFD", word.translate(_LETTERS))
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if language == "de" and "e" in plain:
+        # "Ruecksendung" is how "Rücksendung" is typed without umlauts.
+        plain = _GERMAN_DIGRAPHS.sub("", plain)
+    return plain
+
+
 def words(text: str) -> list[str]:
     """The words of (folded) text, in order: letters and digits, any script."""
     return [w for w in _WORD.findall(text) if not w.isdigit() or len(w) < 12]
@@ -83,8 +111,9 @@ def lemma(word: str, language: str) -> str:
     return _final(fold(simplemma.lemmatize(word, lang=language), language), language)
 
 
-def analyze(text: str, language: str, *, keep_stop_words: bool = False) -> list[str]:
-    """Lemmas of ``text`` in ``language``, in order, stop words removed."""
+def lemmas(text: str, language: str, *, keep_stop_words: bool = False) -> list[str]:
+    """Lemmas of ``text`` in ``language``, in order, stop words removed, accents kept (the
+    vocabulary that "did you mean" shows)."""
     stop = frozenset() if keep_stop_words else STOP_WORDS.get(language, frozenset())
     out = []
     for word in words(fold(text, language)):
@@ -96,9 +125,28 @@ def analyze(text: str, language: str, *, keep_stop_words: bool = False) -> list[
     return out
 
 
+@lru_cache(maxsize=200_000)
+def term(word: str, language: str) -> str:
+    """The index term of one (unfolded) word: folded, lemmatised, without accents."""
+    return index_form(lemma(fold(word, language), language), language)
+
+
+def analyze(text: str, language: str, *, keep_stop_words: bool = False) -> list[str]:
+    """The index terms of ``text``: its lemmas, in order, without accents."""
+    return [
+        index_form(w, language) for w in lemmas(text, language, keep_stop_words=keep_stop_words)
+    ]
+
+
 def analyzed_text(text: str, language: str) -> str:
-    """Lemmas joined by spaces: what the engines index (whitespace analyzer / 'simple')."""
+    """Terms joined by spaces: what the engines index (whitespace analyzer / 'simple')."""
     return " ".join(analyze(text, language))
+
+
+def plain_words(text: str, language: str) -> list[str]:
+    """The words of ``text`` as written (no lemmas, stop words kept), folded and without
+    accents: what title completions and phrase matches compare."""
+    return [index_form(w, language) for w in words(fold(text, language))]
 
 
 def clean_query(raw: str) -> str:

@@ -130,12 +130,65 @@ def forget_synonyms(language: str) -> None:
 ANY_WORD_FROM = 3
 MAX_CORRECTIONS = 3
 MAX_WORD_FOR_CORRECTION = 20
+MAX_PAIRS = 8
+# German writes compounds as one word ("Bestätigungsmail") that the articles may spell
+# apart ("Bestätigungs-E-Mail") or differently ("Ratenkauf" / "Kauf auf Raten").
+COMPOUND_LANGUAGES = frozenset({"de"})
+MIN_COMPOUND = 8
+COMPOUND_LINKS = ("", "s", "es", "n", "en")  # Fugenelemente: Bestätigung|s|mail
 
 
-def _spelling(terms: list[str], language: str) -> list[str]:
-    """Unknown terms replaced by the closest indexed ones. Asked only when a search found
-    nothing, for at most ``MAX_CORRECTIONS`` words, against candidates of about the same
-    length (and cached), so a query made to be expensive stays cheap."""
+def _compound_splits(term: str, language: str) -> list[tuple[str, str]]:
+    """Ways to read ``term`` as head + tail, longest head first; the tail as a term of its
+    own (its lemma: "mail" → "mailen"), the head with and without a linking element."""
+    splits = []
+    for cut in range(len(term) - 3, 2, -1):
+        head, tail = term[:cut], analysis.term(term[cut:], language)
+        for link in COMPOUND_LINKS:
+            if head.endswith(link) and len(head) - len(link) >= 3:
+                splits.append((head[: len(head) - len(link)], tail))
+    return splits
+
+
+def _compound_parts(terms: list[str], language: str) -> dict[str, list[str]]:
+    """The two indexed words each long word of the query is made of ("bestatigungsmail" →
+    "bestatigungs" + "mailen"), so a document that spells the compound apart is found. One
+    query for the vocabulary of a whole search, the answer cached per word."""
+    if language not in COMPOUND_LANGUAGES:
+        return {}
+    from search.models import SearchTerm
+
+    long = [t for t in terms if len(t) >= MIN_COMPOUND and t.isalpha()]
+    if not long:
+        return {}
+    keys = {t: f"search:split:{analysis.VERSION}:{language}:{t}" for t in long}
+    found = cache.get_many(list(keys.values()))
+    todo = [t for t in long if keys[t] not in found]
+    if todo:
+        splits = {t: _compound_splits(t, language) for t in todo}
+        wanted = {part for pairs in splits.values() for pair in pairs for part in pair}
+        known = set(
+            SearchTerm.objects.filter(language=language, term__in=wanted).values_list(
+                "term", flat=True
+            )
+        )
+        for t in todo:
+            found[keys[t]] = next(([h, tl] for h, tl in splits[t] if {h, tl} <= known), [])
+        cache.set_many({keys[t]: found[keys[t]] for t in todo}, 600)
+    return {t: found[keys[t]] for t in long if found.get(keys[t])}
+
+
+def _pairs(words: list[str]) -> list[str]:
+    return list(dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)))[
+        :MAX_PAIRS
+    ]
+
+
+def _spelling(terms: list[str], language: str) -> list[tuple[str, str]]:
+    """Unknown terms replaced by the closest indexed ones, each as (term, the lemma as
+    written, or "" when it is the term). Asked only when a search found nothing, for at
+    most ``MAX_CORRECTIONS`` words, against candidates of about the same length (and
+    cached), so a query made to be expensive stays cheap."""
     from django.db.models.functions import Length
 
     from search.models import SearchTerm
@@ -143,16 +196,16 @@ def _spelling(terms: list[str], language: str) -> list[str]:
     corrected, tried = [], 0
     for term in terms:
         if len(term) < 4 or len(term) > MAX_WORD_FOR_CORRECTION or term.isdigit():
-            corrected.append(term)
+            corrected.append((term, ""))
             continue
-        key = f"search:spelling:{language}:{term}"
+        key = f"search:spelling:{analysis.VERSION}:{language}:{term}"
         better = cache.get(key)
         if better is None and tried < MAX_CORRECTIONS:
             tried += 1
             if SearchTerm.objects.filter(language=language, term=term).exists():
-                better = term
+                better = (term, "")
             else:
-                candidates = list(
+                candidates = dict(
                     SearchTerm.objects.annotate(size=Length("term"))
                     .filter(
                         language=language,
@@ -160,12 +213,12 @@ def _spelling(terms: list[str], language: str) -> list[str]:
                         size__gte=len(term) - 2,
                         size__lte=len(term) + 2,
                     )
-                    .values_list("term", flat=True)[:5000]
+                    .values_list("term", "display")[:5000]
                 )
-                close = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
-                better = close[0] if close else term
+                close = difflib.get_close_matches(term, list(candidates), n=1, cutoff=0.75)
+                better = (close[0], candidates[close[0]]) if close else (term, "")
             cache.set(key, better, 600)
-        corrected.append(better or term)
+        corrected.append(tuple(better) if better else (term, ""))
     return corrected
 
 
@@ -241,6 +294,9 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
     terms = analysis.query_terms(text, language)
     if not terms:
         return results
+    parts = _compound_parts(terms, language)
+    title_pairs = _pairs(analysis.plain_words(text, language))
+    term_pairs = _pairs(analysis.analyze(text, language))
     page = min(max(1, int(page or 1)), MAX_PAGE)
     backend = get_backend()
     results.backend = backend.name
@@ -250,11 +306,14 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
             language=language,
             terms=words,
             synonyms=_synonyms(language),
+            parts={t: p for t, p in parts.items() if t in words},
             kind=filters["kind"],
             topic=filters["topic"],
             solved=filters["solved"],
             offset=(page - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
+            title_pairs=title_pairs,
+            term_pairs=term_pairs,
         )
 
     def run(words: list[str]):
@@ -272,17 +331,19 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
 
     found = run(terms)
     if not found.total:
-        better = _spelling(terms, language)
+        spelled = _spelling(terms, language)
+        better = [term for term, _display in spelled]
         if better != terms:
             corrected = run(better)
             # Offered only when it finds something: no word from hidden text is ever shown.
             if corrected.total:
                 found, terms, results.corrected = corrected, better, True
-                results.suggestion = " ".join(better)
+                results.suggestion = " ".join(display or term for term, display in spelled)
 
     term_set = set(terms) | {
         s for t in terms for p in _synonyms(language).get(t, []) for s in p.split()
     }
+    term_set |= {p for t in terms for p in parts.get(t, [])}
     results.total = found.total
     results.facets = found.facets
     results.topic_titles = _topic_titles(found, language)
@@ -298,7 +359,7 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
 def suggest(prefix: str, locale: str, limit: int = 8) -> list[dict]:
     """Completions for what is being typed: titles whose words start with it."""
     language = locale if locale in analysis.LANGUAGES else settings.LANGUAGE_CODE
-    words = analysis.words(analysis.fold(analysis.clean_query(prefix), language))[:6]
+    words = analysis.plain_words(analysis.clean_query(prefix), language)[:6]
     if not words or len("".join(words)) < 2:
         return []
     backend = get_backend()

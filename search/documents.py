@@ -10,6 +10,7 @@ hidden posts, or threads merged into another.
 import html
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.utils.text import Truncator
@@ -38,28 +39,51 @@ class Document:
     date: datetime | None = None
     extra: dict = field(default_factory=dict)
 
+    @cached_property
+    def _lemmas(self) -> dict[str, list[str]]:
+        """Each field's lemmas (accents kept), analysed once per document."""
+        return {
+            name: analysis.lemmas(getattr(self, name), self.language)
+            for name in ("title", "question", "body")
+        }
+
+    def _terms(self, name: str) -> str:
+        return " ".join(analysis.index_form(w, self.language) for w in self._lemmas[name])
+
     @property
     def title_terms(self) -> str:
-        return analysis.analyzed_text(self.title, self.language)
+        return self._terms("title")
 
     @property
     def question_terms(self) -> str:
-        return analysis.analyzed_text(self.question, self.language)
+        return self._terms("question")
 
     @property
     def body_terms(self) -> str:
-        return analysis.analyzed_text(self.body, self.language)
+        return self._terms("body")
+
+    @property
+    def vocabulary(self) -> dict[str, str]:
+        """Index term → the lemma as written (``sure`` → ``süre``), for "did you mean"."""
+        return {
+            analysis.index_form(w, self.language): w
+            for words in self._lemmas.values()
+            for w in words
+        }
 
     @property
     def title_words(self) -> str:
-        return " " + " ".join(analysis.words(analysis.fold(self.title, self.language)))
+        return " " + " ".join(analysis.plain_words(self.title, self.language))
 
     @property
     def fingerprint(self) -> str:
         import hashlib
 
-        parts = [self.key, self.kind, self.title, self.url, self.question, self.body,
-                 self.topic, self.topic_title, str(self.solved), str(self.official)]  # fmt: skip
+        # The analysis version too: after a change to it, reconcile re-indexes everything.
+        parts = [
+            analysis.VERSION, self.key, self.kind, self.title, self.url, self.question,
+            self.body, self.topic, self.topic_title, str(self.solved), str(self.official),
+        ]  # fmt: skip
         return hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
 
     @property

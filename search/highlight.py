@@ -2,7 +2,7 @@
 
 The text is escaped first and only ``<mark>`` is added, so a post containing ``<script>``
 comes back as text. A word is marked when its lemma is one the query searched for, so
-``iadeler`` is marked for the query ``iade``."""
+``iadeler`` is marked for the query ``iade``, and ``süre`` for ``sure``."""
 
 import re
 
@@ -19,8 +19,9 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def _matches(word: str, language: str, terms: set[str]) -> bool:
-    folded = analysis.fold(word, language)
-    return analysis.lemma(folded, language) in terms or folded in terms
+    if analysis.term(word, language) in terms:
+        return True
+    return analysis.index_form(analysis.fold(word, language), language) in terms
 
 
 def mark(text: str, terms: set[str], language: str) -> SafeString:

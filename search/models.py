@@ -49,10 +49,12 @@ class SearchDocument(models.Model):
 
 
 class SearchTerm(models.Model):
-    """The indexed vocabulary per language, for "did you mean"."""
+    """The indexed vocabulary per language, for "did you mean" and for splitting German
+    compounds: each index term (without accents) with the lemma as written."""
 
     language = models.CharField(max_length=8)
     term = models.CharField(max_length=100)
+    display = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [

@@ -25,6 +25,9 @@ class Query:
     terms: list[str]
     # Synonym lemmas per query lemma: a document matches a term or any of its synonyms.
     synonyms: dict[str, list[str]] = field(default_factory=dict)
+    # A German compound's parts ("ratenkauf" → ["raten", "kaufen"]): a document with all
+    # of them, anywhere, matches the compound too.
+    parts: dict[str, list[str]] = field(default_factory=dict)
     kind: str = ""
     topic: str = ""
     solved: bool | None = None
@@ -32,6 +35,11 @@ class Query:
     limit: int = 10
     # Any-term (OR) instead of all-terms (AND): the second try when AND finds nothing.
     match_any: bool = False
+    # Neighbouring words of the query ("wo ist", "ist mein", "mein paket") as written
+    # (``analysis.plain_words``, stop words kept) and as terms ("hesap sil"): a title that
+    # has them side by side ranks higher. Customers often type the question itself.
+    title_pairs: list[str] = field(default_factory=list)
+    term_pairs: list[str] = field(default_factory=list)
 
 
 @dataclass

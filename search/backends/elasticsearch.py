@@ -43,6 +43,8 @@ LANGUAGE_ANALYZERS = {"en": "english", "tr": "turkish", "de": "german"}
 FIELD_BOOSTS = {"title": 6, "question": 3, "body": 1}
 # Added to a match's score: articles lead, an official answer or a solution lifts a thread.
 ARTICLE_BOOST, OFFICIAL_BOOST, SOLVED_BOOST = 1.0, 1.0, 0.5
+# Per neighbouring pair of query words found in the title (as written; as terms weighs less).
+PAIR_BOOST, TERM_PAIR_WEIGHT = 1.0, 0.5
 WRITE_TIMEOUT = 30  # seconds
 BULK_CHUNK = 500
 ENGINE_ERRORS = (es_exceptions.ApiError, es_exceptions.TransportError, BulkIndexError)
@@ -329,6 +331,8 @@ class ElasticsearchBackend(SearchBackend):
         groups = []
         for term in query.terms:
             alternatives = [self._term_query(t) for t in [term, *query.synonyms.get(term, [])]]
+            if parts := query.parts.get(term):
+                alternatives.append(Q("bool", must=[self._term_query(p) for p in parts]))
             groups.append(Q("bool", should=alternatives, minimum_should_match=1))
         if query.match_any:
             return Q("bool", should=groups, minimum_should_match=1)
@@ -362,6 +366,20 @@ class ElasticsearchBackend(SearchBackend):
             ),
             Q("constant_score", filter=Q("term", official=True), boost=OFFICIAL_BOOST),
             Q("constant_score", filter=Q("term", solved=True), boost=SOLVED_BOOST),
+        ]
+        # A title with the query's neighbouring words side by side (as written, or as
+        # terms) ranks higher, as in the database backend.
+        boosts += [
+            Q("constant_score", filter=Q("match_phrase", title_words=pair), boost=PAIR_BOOST)
+            for pair in query.title_pairs
+        ]
+        boosts += [
+            Q(
+                "constant_score",
+                filter=Q("match_phrase", title_terms=pair),
+                boost=PAIR_BOOST * TERM_PAIR_WEIGHT,
+            )
+            for pair in query.term_pairs
         ]
         scored = Q("bool", must=[text], should=boosts, filter=self._filters(query))
         hits = Search(index=self.alias(query.language)).query(scored)

@@ -50,7 +50,7 @@ def content(help_center):
     answer = PostFactory(thread=solved, body="The refund took nine days for me.")
     services.reply_accept(reply=answer, by=solved.author)
     ThreadFactory(title="Parcel lost in transit", language="en", question__body="Tracking stopped")
-    return {"returns": returns}
+    return {"returns": returns, "rueck": rueck}
 
 
 def _free_port() -> int:

@@ -80,6 +80,43 @@ class SearchContract:
         for query in ("Rücksendungen", "RÜCKSENDUNG", "STRASSE", "Straße"):
             assert "Wie funktioniert die Rücksendung?" in titles(self.search(query, "de")), query
 
+    def test_words_typed_without_accents_find_accented_pages(self, content):
+        index_everything()
+        assert "İade nasıl yapılır?" in titles(self.search("iade nasil yapilir", "tr"))
+        for query in ("rucksendung", "Ruecksendung"):
+            assert "Wie funktioniert die Rücksendung?" in titles(self.search(query, "de")), query
+
+    def test_a_german_compound_finds_the_page_that_spells_it_apart(self, content):
+        FaqPageFactory(
+            parent=content["rueck"], title="Fragen zum Konto", slug="konto",
+            items=faq_items(("Keine Bestätigungs-E-Mail bekommen?", "Schau in den Spam-Ordner.")),
+        )  # fmt: skip
+        index_everything()
+        assert "Keine Bestätigungs-E-Mail bekommen?" in titles(
+            self.search("Bestätigungsmail", "de")
+        )
+        # Compound parts are only tried when both are indexed words.
+        assert not self.search("Zebrakatzenmail", "de").total
+
+    def test_a_title_with_the_query_words_side_by_side_ranks_first(self, content):
+        FaqPageFactory(
+            parent=content["rueck"], title="Fragen zum Paket", slug="paket",
+            items=faq_items(
+                ("Paket beschädigt, Paket verloren?", "Paket kaputt? Fotografiere das Paket."),
+                ("Wo ist mein Paket?", "Die Sendungsverfolgung zeigt, wo die Sendung gerade "
+                 "unterwegs ist, sobald sie das Lager verlassen hat und beim Versanddienst "
+                 "angekommen ist."),
+            ),
+        )  # fmt: skip
+        index_everything()
+        assert self.search("wo ist mein paket", "de").hits[0].title == "Wo ist mein Paket?"
+
+    def test_did_you_mean_shows_the_word_with_its_accents(self, content):
+        index_everything()
+        results = self.search("Rücksendnug", "de")
+        assert results.corrected and results.suggestion == "rücksendung"
+        assert "Wie funktioniert die Rücksendung?" in titles(results)
+
     def test_english_inflection(self, content):
         index_everything()
         assert "How do I return a parcel?" in titles(self.search("returning parcels"))

@@ -79,6 +79,26 @@ def test_query_body_boosts_fields_filters_and_highlights_safely(backend):
     }
 
 
+def test_compound_parts_and_title_pairs_in_the_query_body(backend):
+    query = Query(
+        language="de", terms=["ratenkauf"], parts={"ratenkauf": ["raten", "kaufen"]},
+        title_pairs=["wo ist"], term_pairs=["raten kaufen"],
+    )  # fmt: skip
+    body = backend.build_searches(query)[0].to_dict()["query"]["bool"]
+    alternatives = body["must"][0]["bool"]["must"][0]["bool"]["should"]
+    assert alternatives[0]["multi_match"]["query"] == "ratenkauf"
+    together = alternatives[1]["bool"]["must"]
+    assert [part["multi_match"]["query"] for part in together] == ["raten", "kaufen"]
+    assert {
+        "constant_score": {"filter": {"match_phrase": {"title_words": "wo ist"}}, "boost": 1.0}
+    } in body["should"]
+    assert {
+        "constant_score": {
+            "filter": {"match_phrase": {"title_terms": "raten kaufen"}}, "boost": 0.5,
+        }
+    } in body["should"]  # fmt: skip
+
+
 def test_query_never_carries_the_visitors_syntax(backend):
     import re
 
