@@ -15,3 +15,13 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Load the app once in the master, then fork: what it loaded is shared by the workers.
+preload_app = True
+
+
+def when_ready(server):
+    """Before the workers fork: load search's lemmatizer dictionaries (hundreds of MB for
+    en/tr/de) once, instead of in every worker on its first search."""
+    from search.analysis import warm
+
+    warm()

@@ -102,6 +102,14 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if not w.isdigit() or len(w) < 12]
 
 
+def warm() -> None:
+    """Load the lemmatizer's dictionaries now: the first lemma of each language otherwise
+    costs a visitor 0.5-1.8 s. gunicorn calls this in its master process before it forks
+    the workers (deploy/gunicorn.conf.py), so the workers share one copy."""
+    for language in LANGUAGES:
+        simplemma.lemmatize("warm", lang=language)
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str, language: str) -> str:
     """The dictionary form of a folded word; the word itself when unknown."""
@@ -129,6 +137,13 @@ def lemmas(text: str, language: str, *, keep_stop_words: bool = False) -> list[s
 def term(word: str, language: str) -> str:
     """The index term of one (unfolded) word: folded, lemmatised, without accents."""
     return index_form(lemma(fold(word, language), language), language)
+
+
+@lru_cache(maxsize=200_000)
+def forms(word: str, language: str) -> tuple[str, str]:
+    """A word's index term and its plain form (folded, without accents): what a highlight
+    compares with the query's terms, cached because snippets ask for every word."""
+    return term(word, language), index_form(fold(word, language), language)
 
 
 def analyze(text: str, language: str, *, keep_stop_words: bool = False) -> list[str]:

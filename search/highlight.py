@@ -19,9 +19,8 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def _matches(word: str, language: str, terms: set[str]) -> bool:
-    if analysis.term(word, language) in terms:
-        return True
-    return analysis.index_form(analysis.fold(word, language), language) in terms
+    lemma_term, plain = analysis.forms(word, language)
+    return lemma_term in terms or plain in terms
 
 
 def mark(text: str, terms: set[str], language: str) -> SafeString:

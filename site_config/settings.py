@@ -227,6 +227,9 @@ ELASTICSEARCH_INDEX_PREFIX = _env("ELASTICSEARCH_INDEX_PREFIX", "helpcenter")
 ELASTICSEARCH_TIMEOUT = float(_env("ELASTICSEARCH_TIMEOUT", "2"))
 # 0 suits a single node (development, the compose file); a cluster wants at least 1.
 ELASTICSEARCH_REPLICAS = _env_int("ELASTICSEARCH_REPLICAS", 0)
+# The search log (queries without personal data) is kept this long for the reports, then
+# deleted by `manage.py purge_search_log` (the scheduler in deploy/ runs it hourly).
+SEARCH_LOG_RETENTION_DAYS = _env_int("SEARCH_LOG_RETENTION_DAYS", 90)
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

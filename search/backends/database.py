@@ -35,9 +35,13 @@ _FROM = {
 # times higher: in proportion to the pairs it holds.
 PAIR_BOOST = 0.5
 TERM_PAIR_WEIGHT = 0.5
+# It is worked out for the best RESCORE_WINDOW matches only (the way Elasticsearch's
+# rescore works): a sentence-long query can match thousands of documents, and the bonus is
+# only meant to reorder the closest ones.
+RESCORE_WINDOW = 100
 _CONTAINS = {
-    "sqlite": "(instr(' ' || d.{0} || ' ', %s) > 0)",
-    "postgresql": "(strpos(' ' || d.{0} || ' ', %s) > 0)::int",
+    "sqlite": "(instr(' ' || w.{0} || ' ', %s) > 0)",
+    "postgresql": "(strpos(' ' || w.{0} || ' ', %s) > 0)::int",
 }
 # Title, question, body weigh 10:4:1 (bm25) or A:B:C (ts_rank).
 _SCORE = {
@@ -210,18 +214,27 @@ class DatabaseBackend(SearchBackend):
             return empty
         vendor = connection.vendor
         pair_sql, pair_params = self._pair_sql(query)
-        base, score = _FROM[vendor], f"{_SCORE[vendor]} * {_WEIGHT}{pair_sql}"
+        base, score = _FROM[vendor], f"{_SCORE[vendor]} * {_WEIGHT}"
         where, params = self._filter_sql(query)
-        hits_sql = f"SELECT d.id {base}{where} ORDER BY {score} DESC, d.id LIMIT %s OFFSET %s"
+        matches = [expression, query.language, *params]
+        if pair_sql and query.offset + query.limit <= RESCORE_WINDOW:
+            # Constant SQL; the visitor's words are parameters.
+            window = (
+                "SELECT d.id AS id, d.title_words AS title_words, d.title_terms AS title_terms,"
+                f" {score} AS score {base}{where} ORDER BY score DESC, d.id LIMIT %s"
+            )
+            order = f"w.score{pair_sql} DESC, w.id"
+            hits_sql = f"SELECT w.id FROM ({window}) w ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+            hits_params = [*matches, RESCORE_WINDOW, *pair_params, query.limit, query.offset]
+        else:
+            hits_sql = f"SELECT d.id {base}{where} ORDER BY {score} DESC, d.id LIMIT %s OFFSET %s"
+            hits_params = [*matches, query.limit, query.offset]
         groups_sql = (
             f"SELECT d.kind, d.topic, d.topic_title, d.solved, COUNT(*) {base} "
             "GROUP BY d.kind, d.topic, d.topic_title, d.solved"
         )
         with connection.cursor() as cursor:
-            cursor.execute(
-                hits_sql,
-                [expression, query.language, *params, *pair_params, query.limit, query.offset],
-            )
+            cursor.execute(hits_sql, hits_params)
             page_ids = [row[0] for row in cursor.fetchall()]
             cursor.execute(groups_sql, [expression, query.language])
             groups = cursor.fetchall()
@@ -270,10 +283,32 @@ class DatabaseBackend(SearchBackend):
             date=doc.date,
         )
 
+    @staticmethod
+    def _prefix_match(prefix_words: list[str]):
+        """Documents whose title has the typed words in a row, the last one as a word
+        start, through the prefix index of migration 0005."""
+        from django.db.models import BooleanField
+        from django.db.models.expressions import RawSQL
+
+        *whole, last = [w for w in prefix_words if w]
+        if connection.vendor == "postgresql":
+            words = [f"'{w}'" for w in whole] + [f"'{last}':*"]
+            sql = "to_tsvector('simple', title_words) @@ to_tsquery('simple', %s)"
+            # noqa below: constant SQL; the words (letters and digits) are a parameter.
+            matched = RawSQL(sql, [" <-> ".join(words)], output_field=BooleanField())  # noqa: S611
+            return SearchDocument.objects.alias(matched=matched).filter(matched=True)
+        phrase = " + ".join(_quote_fts(w) for w in whole + [last]) + " *"
+        rows = RawSQL(
+            "SELECT rowid FROM search_suggest_fts WHERE search_suggest_fts MATCH %s", [phrase]
+        )
+        return SearchDocument.objects.filter(id__in=rows)
+
     def suggest(self, prefix_words: list[str], language: str, limit: int) -> list[BackendHit]:
+        # Plain words are letters and digits only (search.analysis.plain_words): nothing
+        # in them is query syntax for either engine, and each is quoted besides.
+        prefix_words = [w.replace("'", "") for w in prefix_words if w.replace("'", "")]
         if not prefix_words:
             return []
-        needle = " " + " ".join(prefix_words)
         from django.db.models import Case, IntegerField, Value, When
         from django.db.models.functions import Length
 
@@ -284,7 +319,8 @@ class DatabaseBackend(SearchBackend):
             output_field=IntegerField(),
         )
         docs = list(
-            SearchDocument.objects.filter(language=language, title_words__contains=needle)
+            self._prefix_match(prefix_words)
+            .filter(language=language)
             .only(
                 "key", "kind", "title", "url", "topic", "topic_title", "solved", "official", "date"
             )

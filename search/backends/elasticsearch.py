@@ -47,6 +47,7 @@ ARTICLE_BOOST, OFFICIAL_BOOST, SOLVED_BOOST = 1.0, 1.0, 0.5
 PAIR_BOOST, TERM_PAIR_WEIGHT = 1.0, 0.5
 WRITE_TIMEOUT = 30  # seconds
 BULK_CHUNK = 500
+SOURCES_PAGE = 5000  # documents per request when reconcile lists an index
 ENGINE_ERRORS = (es_exceptions.ApiError, es_exceptions.TransportError, BulkIndexError)
 
 suggest_ngrams = token_filter("suggest_ngrams", "edge_ngram", min_gram=2, max_gram=20)
@@ -275,13 +276,24 @@ class ElasticsearchBackend(SearchBackend):
                 alias = self.alias(language)
                 if not self.client.indices.exists_alias(name=alias):
                     continue
-                search = (
-                    Search(using=self.client, index=alias)
-                    .source(["source", "key", "fingerprint"])
-                    .extra(size=10_000)
-                )
-                for hit in search.execute():
-                    found.setdefault(hit.source, []).append(f"{hit.key}:{hit.fingerprint}")
+                # Page by page in key order (search_after): a plain search stops at
+                # 10,000 hits, and not every compatible server keeps scroll contexts.
+                after = None
+                while True:
+                    search = (
+                        Search(using=self.client, index=alias)
+                        .source(["source", "key", "fingerprint"])
+                        .sort("key")
+                        .extra(size=SOURCES_PAGE)
+                    )
+                    if after is not None:
+                        search = search.extra(search_after=[after])
+                    hits = list(search.execute())
+                    for hit in hits:
+                        found.setdefault(hit.source, []).append(f"{hit.key}:{hit.fingerprint}")
+                    if len(hits) < SOURCES_PAGE:
+                        break
+                    after = hits[-1].key
         except ENGINE_ERRORS as exc:
             raise BackendUnavailable(str(exc)) from exc
         return {source: "|".join(sorted(parts)) for source, parts in found.items()}

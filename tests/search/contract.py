@@ -207,6 +207,14 @@ class SearchContract:
         assert [s["title"] for s in api.suggest("iad", "tr")] == ["İade nasıl yapılır?"]
         assert api.suggest("", "en") == []
 
+    def test_suggest_ignores_accents_and_reads_words_inside_titles(self, content):
+        index_everything()
+        wanted = "Wie funktioniert die Rücksendung?"
+        for prefix in ("rucks", "Rücks", "RUECKS", "funktioniert die r"):
+            assert wanted in [s["title"] for s in api.suggest(prefix, "de")], prefix
+        for odd in ('"*(', "re' OR 1=1", "ret:*", "a <-> b"):
+            assert isinstance(api.suggest(odd, "en"), list)
+
     def test_unpublish_and_delete_leave_the_index(
         self, content, django_capture_on_commit_callbacks
     ):

@@ -86,3 +86,20 @@ def test_compound_splits_try_the_longest_head_and_linking_elements():
 def test_the_log_keeps_no_numbers_or_addresses():
     logged = analysis.normalise_for_log("Order 12345 for ana@example.com İADE", "tr")
     assert logged == "order for iade"
+
+
+def test_gunicorn_warms_the_lemmatizer_before_forking(monkeypatch):
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(str(Path(__file__).parents[2] / "deploy" / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    warmed = []
+    monkeypatch.setattr(analysis, "warm", lambda: warmed.append(True))
+    config["when_ready"](server=None)
+    assert warmed == [True]
+
+
+def test_warm_loads_every_language():
+    analysis.warm()
+    assert analysis.lemma("iadeler", "tr") == "iade"

@@ -1,4 +1,4 @@
-"""manage.py search_index rebuild | status | reconcile."""
+"""manage.py search_index rebuild | status | reconcile, and purge_search_log."""
 
 import io
 
@@ -42,3 +42,23 @@ def test_reconcile_restores_missing_documents_and_removes_strays(content, settin
     assert SearchDocument.objects.count() == total
     assert SearchDocument.objects.filter(title="Parcel lost at the depot").exists()
     assert "0 updated, 0 removed" in run("reconcile")
+
+
+def test_purge_search_log_keeps_only_the_retention_period(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from search.models import QueryLog
+
+    settings.SEARCH_LOG_RETENTION_DAYS = 90
+    old = QueryLog.objects.create(query="iade", language="tr", results=1, backend="database")
+    recent = QueryLog.objects.create(query="refund", language="en", results=2, backend="database")
+    QueryLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
+    QueryLog.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(days=89))
+    out = io.StringIO()
+    call_command("purge_search_log", stdout=out)
+    assert list(QueryLog.objects.values_list("query", flat=True)) == ["refund"]
+    assert "1 entries" in out.getvalue()
+    call_command("purge_search_log", "--days", "30", stdout=io.StringIO())
+    assert not QueryLog.objects.exists()

@@ -1,7 +1,9 @@
 """``manage.py search_index rebuild|status|reconcile``.
 
 * rebuild: build every document again and replace each index; Elasticsearch builds a new
-  index and swaps its alias in one step, so searches never see a half-built index.
+  index and swaps its alias in one step, so searches never see a half-built index, then
+  catches up (a reconcile) with what changed while it was building: an answer hidden or a
+  page unpublished during the rebuild was written to the old index only.
 * status: which backend answers, whether it is reachable, documents per language.
 * reconcile: compare what should be indexed with what is, in each index, and fix the
   difference (after an outage, or a task that gave up).
@@ -39,6 +41,11 @@ class Command(BaseCommand):
             except api.BackendUnavailable as exc:
                 raise CommandError(f"{backend.name} is unavailable: {exc}") from exc
             self.stdout.write(self.style.SUCCESS(f"  {count} documents in {backend.name}"))
+            if backend.name != "database":
+                # The database rebuild is one transaction: writes during it wait, then
+                # retry. An engine's new index missed them: compare and fix.
+                self.stdout.write("Catching up with changes made during the rebuild")
+                self._reconcile([backend])
         api.forget_status()
 
     def status(self):
@@ -56,13 +63,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {backend.name}: {listed}")
 
     def reconcile(self):
+        self._reconcile(backends())
+
+    def _reconcile(self, targets):
         should = {}
         for source, documents in zip(
             sources := all_sources(), self._documents(sources), strict=True
         ):
             if documents:
                 should[source] = "|".join(sorted(f"{d.key}:{d.fingerprint}" for d in documents))
-        for backend in backends():
+        for backend in targets:
             try:
                 actual = backend.sources()
             except api.BackendUnavailable as exc:
