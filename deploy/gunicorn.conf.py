@@ -22,6 +22,11 @@ preload_app = True
 def when_ready(server):
     """Before the workers fork: load search's lemmatizer dictionaries (hundreds of MB for
     en/tr/de) once, instead of in every worker on its first search."""
+    import gc
+
     from search.analysis import warm
 
     warm()
+    # Move everything loaded so far out of the collector's reach: a collection in a worker
+    # would otherwise touch (and so copy) every shared page of those dictionaries.
+    gc.freeze()

@@ -222,6 +222,17 @@ def _spelling(terms: list[str], language: str) -> list[tuple[str, str]]:
     return corrected
 
 
+def _corrected_text(text: str, language: str, fixes: dict[str, tuple[str, str]]) -> str:
+    """The query as the visitor typed it (folded), with only the misspelt words replaced by
+    the spelling the indexed text uses: "Wo ist mein Pakte" → "wo ist mein paket",
+    "süt iadr" → "süt iade" (never the accent-free index form "sut")."""
+    out = []
+    for word in analysis.words(analysis.fold(text, language)):
+        fix = fixes.get(analysis.term(word, language))
+        out.append((fix[1] or fix[0]) if fix else word)
+    return " ".join(out)
+
+
 def _run(backend: SearchBackend, query: Query):
     if len(query.terms) >= ANY_WORD_FROM:
         # Customers write whole sentences ("iade etmek istiyorum nasıl yapacağım"): with
@@ -331,14 +342,21 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
 
     found = run(terms)
     if not found.total:
-        spelled = _spelling(terms, language)
-        better = [term for term, _display in spelled]
-        if better != terms:
+        fixes = {
+            typed: (term, display)
+            for typed, (term, display) in zip(terms, _spelling(terms, language), strict=True)
+            if term != typed
+        }
+        # The vocabulary may still hold a word whose only document was hidden or edited
+        # since (it is pruned on reconcile): a correction is kept only if its word alone
+        # finds a visible document, so no word of hidden text is ever shown.
+        fixes = {typed: fix for typed, fix in fixes.items() if run([fix[0]]).total}
+        if fixes:
+            better = [fixes[t][0] if t in fixes else t for t in terms]
             corrected = run(better)
-            # Offered only when it finds something: no word from hidden text is ever shown.
             if corrected.total:
                 found, terms, results.corrected = corrected, better, True
-                results.suggestion = " ".join(display or term for term, display in spelled)
+                results.suggestion = _corrected_text(text, language, fixes)
 
     term_set = set(terms) | {
         s for t in terms for p in _synonyms(language).get(t, []) for s in p.split()

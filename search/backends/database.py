@@ -72,6 +72,12 @@ def _expression(query: Query, quote, any_op: str, all_op: str) -> str:
     return joiner.join(groups)
 
 
+def _display_rank(display: str) -> tuple[int, int]:
+    """How good a spelling is to show: written with its accents ("größe" over "grosse",
+    "süre" over "sure"), then present at all."""
+    return (sum(not c.isascii() for c in display), bool(display))
+
+
 class DatabaseBackend(SearchBackend):
     name = "database"
 
@@ -103,18 +109,55 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _remember_terms(documents) -> None:
-        vocabulary = {
-            (d.language, term[:100]): display[:100]
-            for d in documents
-            for term, display in d.vocabulary.items()
-            if len(term) > 2 and not term.isdigit()
-        }
+        """Add the documents' words to the vocabulary. Each term keeps the best spelling any
+        document gave it (``_display_rank``), whatever order they were indexed in: an
+        article's "Größentabelle" wins over a post's "Grossentabelle"."""
+        best: dict[tuple[str, str], str] = {}
+        for d in documents:
+            for term, display in d.vocabulary.items():
+                if len(term) > 2 and not term.isdigit():
+                    key, display = (d.language, term[:100]), display[:100]
+                    if _display_rank(display) > _display_rank(best.get(key, "")):
+                        best[key] = display
+        by_language: dict[str, list[str]] = {}
+        for language, term in best:
+            by_language.setdefault(language, []).append(term)
+        changed = []
+        for language, terms in by_language.items():
+            for start in range(0, len(terms), 1000):
+                for row in SearchTerm.objects.filter(
+                    language=language, term__in=terms[start : start + 1000]
+                ):
+                    display = best.pop((language, row.term))
+                    if _display_rank(display) > _display_rank(row.display):
+                        row.display = display
+                        changed.append(row)
+        SearchTerm.objects.bulk_update(changed, ["display"], batch_size=1000)
         SearchTerm.objects.bulk_create(
             [SearchTerm(language=lang, term=term, display=display)
-             for (lang, term), display in vocabulary.items()],
+             for (lang, term), display in best.items()],
             ignore_conflicts=True,
             batch_size=1000,
         )  # fmt: skip
+
+    @staticmethod
+    def prune_vocabulary() -> int:
+        """Forget the terms no indexed document uses any more (text edited, a post hidden,
+        a page unpublished), so "did you mean" never offers them; returns how many."""
+        used: set[tuple[str, str]] = set()
+        rows = SearchDocument.objects.values_list(
+            "language", "title_terms", "question_terms", "body_terms"
+        )
+        for language, *fields in rows.iterator(chunk_size=500):
+            used.update((language, t[:100]) for text in fields for t in text.split())
+        gone = [
+            pk
+            for pk, language, term in SearchTerm.objects.values_list("pk", "language", "term")
+            if (language, term) not in used
+        ]
+        for start in range(0, len(gone), 1000):
+            SearchTerm.objects.filter(pk__in=gone[start : start + 1000]).delete()
+        return len(gone)
 
     def index(self, documents) -> None:
         documents = list(documents)

@@ -278,10 +278,12 @@ class ElasticsearchBackend(SearchBackend):
                     continue
                 # Page by page in key order (search_after): a plain search stops at
                 # 10,000 hits, and not every compatible server keeps scroll contexts.
+                # Until a page comes back empty (a server may cap a page below what
+                # was asked), and never twice from the same key.
                 after = None
                 while True:
                     search = (
-                        Search(using=self.client, index=alias)
+                        Search(using=self.writer, index=alias)
                         .source(["source", "key", "fingerprint"])
                         .sort("key")
                         .extra(size=SOURCES_PAGE)
@@ -291,7 +293,7 @@ class ElasticsearchBackend(SearchBackend):
                     hits = list(search.execute())
                     for hit in hits:
                         found.setdefault(hit.source, []).append(f"{hit.key}:{hit.fingerprint}")
-                    if len(hits) < SOURCES_PAGE:
+                    if not hits or hits[-1].key == after:
                         break
                     after = hits[-1].key
         except ENGINE_ERRORS as exc:

@@ -1,11 +1,11 @@
 from django.db import migrations, models
 
-
-def forget_vocabulary(apps, schema_editor):
-    # Terms are now kept without accents (search.analysis VERSION 2). The vocabulary is
-    # derived data: the documents' new fingerprints make ``search_index reconcile`` (run on
-    # every deploy) re-index everything, which writes it again.
-    apps.get_model("search", "SearchTerm").objects.all().delete()
+# Terms are kept without accents from search.analysis VERSION 2 on. The vocabulary is
+# derived data and is left as it is here: the documents' new fingerprints make
+# ``search_index reconcile`` (the release step of every deploy) index everything again,
+# which writes the new terms, and reconcile then forgets the terms no document uses.
+# An earlier version of this migration emptied the table; a migrate back and forth then
+# left it empty, since reconcile found nothing to re-index.
 
 
 class Migration(migrations.Migration):
@@ -19,5 +19,4 @@ class Migration(migrations.Migration):
             name="display",
             field=models.CharField(blank=True, max_length=100),
         ),
-        migrations.RunPython(forget_vocabulary, migrations.RunPython.noop),
     ]

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from search.models import SearchDocument
 from tests.search.contract import index_everything
@@ -62,3 +62,49 @@ def test_purge_search_log_keeps_only_the_retention_period(settings):
     assert "1 entries" in out.getvalue()
     call_command("purge_search_log", "--days", "30", stdout=io.StringIO())
     assert not QueryLog.objects.exists()
+    QueryLog.objects.create(query="today", language="en", results=0, backend="database")
+    out = io.StringIO()
+    call_command("purge_search_log", "--days", "0", stdout=out)
+    assert not QueryLog.objects.exists()
+    assert "1 entries older than 0 days" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("purge_search_log", "--days", "-1", stdout=io.StringIO())
+
+
+def test_reconcile_forgets_words_no_document_uses_any_more(
+    content, settings, django_capture_on_commit_callbacks
+):
+    from forum import services
+    from search.models import SearchTerm
+    from tests.factories import PostFactory, ThreadFactory, UserFactory, in_group
+
+    settings.ELASTICSEARCH_URL = ""
+    post = PostFactory(thread=ThreadFactory(language="en"), body="a quokkaberry voucher")
+    index_everything()
+    assert SearchTerm.objects.filter(language="en", term="quokkaberry").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_hide(post=post, by=in_group(UserFactory(), "Forum moderators"), reason="x")
+    output = run("reconcile")
+    assert not SearchTerm.objects.filter(language="en", term="quokkaberry").exists()
+    assert SearchTerm.objects.filter(language="en", term="refund").exists()
+    assert "words no document uses any more forgotten" in output
+
+
+def test_a_release_step_waits_for_the_engine_then_still_levels_the_database(content, settings):
+    """The deploy's release step runs ``reconcile --wait``: with the engine unreachable to
+    the end it gives up after the wait, having brought the database index level first,
+    and says why."""
+    import time
+
+    from search import api
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    api.reset_backend()
+    try:
+        started = time.monotonic()
+        with pytest.raises(CommandError, match="elasticsearch is unavailable"):
+            run("reconcile", "--wait", "2")
+        assert time.monotonic() - started >= 2
+        assert SearchDocument.objects.filter(language="tr").exists()
+    finally:
+        api.reset_backend()

@@ -5,7 +5,7 @@ but there is no reason to keep it longer than the reports look back."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from search.models import QueryLog
@@ -19,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, days=None, **options):
         days = settings.SEARCH_LOG_RETENTION_DAYS if days is None else days
-        cutoff = timezone.now() - timedelta(days=max(1, days))
+        if days < 0:
+            raise CommandError("--days must be 0 (delete everything) or more")
+        cutoff = timezone.now() - timedelta(days=days)
         deleted, _ = QueryLog.objects.filter(created_at__lt=cutoff).delete()
         self.stdout.write(f"search log: {deleted} entries older than {days} days deleted")

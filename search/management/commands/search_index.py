@@ -6,8 +6,12 @@
   page unpublished during the rebuild was written to the old index only.
 * status: which backend answers, whether it is reachable, documents per language.
 * reconcile: compare what should be indexed with what is, in each index, and fix the
-  difference (after an outage, or a task that gave up).
+  difference (after an outage, a task that gave up, or an upgrade that changed the text
+  analysis), then forget the words no document uses any more. The release step of
+  deploy/docker-compose.yml runs it on every deploy, and the scheduler every night.
 """
+
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -22,9 +26,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["rebuild", "status", "reconcile"])
+        parser.add_argument(
+            "--wait",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="wait up to this long for the search engine to answer (a deploy that "
+            "starts it at the same time)",
+        )
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args, action, wait=0, **options):
+        if wait:
+            self._wait_for_engines(wait)
         getattr(self, action)()
+
+    def _wait_for_engines(self, seconds: int) -> None:
+        deadline = time.monotonic() + seconds
+        for backend in backends():
+            while not backend.ping() and time.monotonic() < deadline:
+                time.sleep(1)
 
     def _documents(self, sources):
         with tqdm(total=len(sources), desc="  reading", file=self.stdout, leave=False) as bar:
@@ -89,3 +109,6 @@ class Command(BaseCommand):
                     f"{len(should) - len(stale)} already right"
                 )
             )
+            if backend.name == "database":
+                pruned = backend.prune_vocabulary()
+                self.stdout.write(f"  {pruned} words no document uses any more forgotten")
