@@ -23,39 +23,50 @@ def _error(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
+def _mark(request, post, *, allowed: bool, mark, unmark, marked: str, unmarked: str):
+    """A mark on a reply and its undo button (the solution, the official answer): one
+    permission check, one service call, a message, and back to the reply."""
+    require(allowed)
+    try:
+        if request.POST.get("undo"):
+            unmark()
+            messages.success(request, unmarked)
+        else:
+            mark()
+            messages.success(request, marked)
+    except ValidationError as exc:
+        _error(request, exc)
+    return back(request, post.get_absolute_url())
+
+
 @require_POST
 @login_required
 def accept(request, post_id: int):
     post = post_or_404(request, post_id)
-    thread = post.thread
-    require(permissions.can_accept(request.user, thread))
-    try:
-        if request.POST.get("undo"):
-            services.thread_unaccept(thread=thread, by=request.user)
-            messages.success(request, _("The solution mark was removed."))
-        else:
-            services.reply_accept(reply=post, by=request.user)
-            messages.success(request, _("Marked as the solution. Thank you!"))
-    except ValidationError as exc:
-        _error(request, exc)
-    return back(request, post.get_absolute_url())
+    return _mark(
+        request,
+        post,
+        allowed=permissions.can_accept(request.user, post.thread),
+        mark=lambda: services.reply_accept(reply=post, by=request.user),
+        unmark=lambda: services.thread_unaccept(thread=post.thread, by=request.user),
+        marked=_("Marked as the solution. Thank you!"),
+        unmarked=_("The solution mark was removed."),
+    )
 
 
 @require_POST
 @login_required
 def official(request, post_id: int):
     post = post_or_404(request, post_id)
-    require(permissions.can_mark_official(request.user, post))
-    try:
-        if request.POST.get("undo"):
-            services.reply_unmark_official(thread=post.thread, by=request.user)
-            messages.success(request, _("The official mark was removed."))
-        else:
-            services.reply_mark_official(reply=post, by=request.user)
-            messages.success(request, _("Marked as the official answer."))
-    except ValidationError as exc:
-        _error(request, exc)
-    return back(request, post.get_absolute_url())
+    return _mark(
+        request,
+        post,
+        allowed=permissions.can_mark_official(request.user, post),
+        mark=lambda: services.reply_mark_official(reply=post, by=request.user),
+        unmark=lambda: services.reply_unmark_official(thread=post.thread, by=request.user),
+        marked=_("Marked as the official answer."),
+        unmarked=_("The official mark was removed."),
+    )
 
 
 @require_POST

@@ -58,6 +58,24 @@ class BackendHit:
     title_html: str = ""
     snippet_html: str = ""
 
+    @classmethod
+    def of(cls, stored, **given) -> "BackendHit":
+        """A hit from what an index stored (a table row, an engine's hit): the fields it
+        lacks are empty; ``given`` sets the ones an engine works out (snippet, date)."""
+        fields = {
+            "key": stored.key,
+            "kind": stored.kind,
+            "title": stored.title,
+            "url": stored.url,
+            "snippet_source": "",
+            "topic": getattr(stored, "topic", "") or "",
+            "topic_title": getattr(stored, "topic_title", "") or "",
+            "solved": bool(getattr(stored, "solved", False)),
+            "official": bool(getattr(stored, "official", False)),
+            "date": None,
+        }
+        return cls(**(fields | given))
+
 
 @dataclass
 class BackendResults:

@@ -313,18 +313,7 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _hit(doc: SearchDocument) -> BackendHit:
-        return BackendHit(
-            key=doc.key,
-            kind=doc.kind,
-            title=doc.title,
-            url=doc.url,
-            snippet_source=doc.body,
-            topic=doc.topic,
-            topic_title=doc.topic_title,
-            solved=doc.solved,
-            official=doc.official,
-            date=doc.date,
-        )
+        return BackendHit.of(doc, snippet_source=doc.body, date=doc.date)
 
     @staticmethod
     def _prefix_match(prefix_words: list[str]):
@@ -370,18 +359,4 @@ class DatabaseBackend(SearchBackend):
             .annotate(kind_order=kind_order, title_length=Length("title"))
             .order_by("kind_order", "title_length", "-date")[:limit]
         )
-        return [
-            BackendHit(
-                key=d.key,
-                kind=d.kind,
-                title=d.title,
-                url=d.url,
-                snippet_source="",
-                topic=d.topic,
-                topic_title=d.topic_title,
-                solved=d.solved,
-                official=d.official,
-                date=d.date,
-            )  # fmt: skip
-            for d in docs[:limit]
-        ]
+        return [BackendHit.of(d, date=d.date) for d in docs[:limit]]

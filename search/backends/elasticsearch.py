@@ -452,20 +452,13 @@ class ElasticsearchBackend(SearchBackend):
             if hit.topic:
                 topic_titles.setdefault(hit.topic, hit.topic_title)
             hits.append(
-                BackendHit(
-                    key=hit.key,
-                    kind=hit.kind,
-                    title=hit.title,
-                    url=hit.url,
+                BackendHit.of(
+                    hit,
                     snippet_source=hit.snippet_text or "",
-                    topic=hit.topic or "",
-                    topic_title=hit.topic_title or "",
-                    solved=bool(hit.solved),
-                    official=bool(hit.official),
                     date=datetime.fromisoformat(hit.date) if hit.date else None,
                     title_html=title_html,
                     snippet_html=" … ".join(fragments[:2]),
-                )  # fmt: skip
+                )
             )
         for topic in facets["topic"]:
             topic_titles.setdefault(topic, "")
@@ -497,18 +490,4 @@ class ElasticsearchBackend(SearchBackend):
             response = search.execute()
         except ENGINE_ERRORS as exc:
             raise BackendUnavailable(str(exc)) from exc
-        return [
-            BackendHit(
-                key=h.key,
-                kind=h.kind,
-                title=h.title,
-                url=h.url,
-                snippet_source="",
-                topic=h.topic or "",
-                topic_title=h.topic_title or "",
-                solved=bool(h.solved),
-                official=bool(h.official),
-                date=None,
-            )  # fmt: skip
-            for h in response
-        ]
+        return [BackendHit.of(h) for h in response]
