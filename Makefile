@@ -53,11 +53,17 @@ lint: $(VENV)/.dev-installed
 
 # Refresh the interface catalogs from the source (needs GNU gettext: apt-get install gettext).
 messages: $(VENV)/.base-installed
-	$(MANAGE) makemessages --no-obsolete --no-location -l tr -l de -i ".venv/*" -i "bench/*"
+	$(MANAGE) makemessages --no-obsolete --no-location -l tr -l de -i ".venv/*" -i "bench/*" -i "node_modules/*"
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
-browser-deps:
+browser-deps: node_modules/.installed
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# axe-core, which the accessibility tests inject into pages: pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Benchmarks report ratios to a reference measured in the same run (the machine is noisy).
 bench: $(VENV)/.dev-installed compilemessages

@@ -83,3 +83,15 @@ def assert_fits_width(page):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"page is {overflow}px wider than the viewport"
+
+
+def sign_in(page, user, next_url="/en/forum/"):
+    """Through the sign-in form, as the member would (in whichever language it shows)."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"/accounts/login/?next={next_url}")
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=login]").fill(user.email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**{next_url}")

@@ -1,15 +1,12 @@
 """Customers and staff in the community forum, in a real browser at phone and desktop widths."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from forum import services
 from forum.models import Thread
-from tests.browser.conftest import ARTIFACTS, assert_fits_width
+from tests.browser.conftest import ARTIFACTS, assert_fits_width, sign_in
 from tests.factories import (
-    PASSWORD,
     BoardFactory,
     PostFactory,
     ThreadFactory,
@@ -18,14 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user, next_url="/en/forum/"):
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.get_by_label(re.compile(r"^E-?mail", re.I)).first.fill(user.email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^Sign in$", re.I)).click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_customer_sees_matching_answers_while_typing_then_asks(page, help_center):

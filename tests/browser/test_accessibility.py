@@ -1,0 +1,124 @@
+"""Accessibility: axe-core (pinned in package.json, installed by ``make browser-deps``) on
+every kind of page a customer meets, in each language, at phone and desktop widths. No
+violation may remain (the bar is none of impact "serious" or "critical"; the lesser ones
+are fixed too); rules are never switched off.
+
+The pages are the demo's (real articles, threads and translations), so what is checked is
+what a visitor of ``make run`` sees. Counts per page are written to
+``test-artifacts/axe_summary.json`` for the record.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import ARTIFACTS, WIDTHS, sign_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+LANGUAGES = ("en", "tr", "de")
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        reason = "axe-core is not installed (make browser-deps runs npm ci)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+def run_axe(page, source: str) -> list[dict]:
+    # Evaluated through the browser's debugging protocol, which the page's CSP (no inline
+    # script) does not govern: the page is checked exactly as served.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(source + "\n;true")
+    result = page.evaluate(
+        """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(
+            v => ({id: v.id, impact: v.impact, help: v.help,
+                   nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
+    )
+    return result
+
+
+SEARCHES = {"en": "refund", "tr": "iade", "de": "rücksendung"}
+ANONYMOUS_ACCOUNT_PAGES = ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/")
+MEMBER_PAGES = ("ask", "/accounts/profile/", "/accounts/email/", "/accounts/password/change/")
+
+
+def check(page, url: str, axe_source: str) -> list[dict]:
+    response = page.goto(url)
+    assert response.ok, f"{url}: {response.status}"
+    return run_axe(page, axe_source)
+
+
+def reading_urls(language: str) -> dict[str, str]:
+    """One page of each kind a customer reads, from the demo content."""
+    from forum.models import Thread
+    from kb.models import FaqPage, HowToVideoPage, PolicyPage
+
+    def first_url(model) -> str:
+        found = model.objects.live().public().filter(locale__language_code=language)
+        return found.order_by("path").first().url
+
+    thread = Thread.objects.filter(language=language).order_by("pk").first()
+    return {
+        "home": f"/{language}/",
+        "faq": first_url(FaqPage),
+        "video": first_url(HowToVideoPage),
+        "policy": first_url(PolicyPage),
+        "search results": f"/{language}/search/?q={SEARCHES[language]}",
+        "search without results": f"/{language}/search/?q=zzqqxx",
+        "forum": f"/{language}/forum/",
+        "thread": thread.get_absolute_url(),
+    }
+
+
+def test_no_serious_or_critical_violations_on_any_page(browser, live_server, axe_source):
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+    member = UserFactory()
+    found: dict[str, list[dict]] = {}
+    for width_name, (width, height) in WIDTHS.items():
+        for language in LANGUAGES:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, base_url=live_server.url
+            )
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+
+            where = f"{width_name} {language}"
+            for name, url in reading_urls(language).items():
+                found[f"{where} {name}"] = check(page, url, axe_source)
+            # Account pages have no language prefix: they follow the cookie set above.
+            for url in ANONYMOUS_ACCOUNT_PAGES:
+                found[f"{where} {url}"] = check(page, url, axe_source)
+            sign_in(page, member, f"/{language}/forum/ask/")
+            for url in MEMBER_PAGES:
+                url = f"/{language}/forum/ask/" if url == "ask" else url
+                found[f"{where} {url}"] = check(page, url, axe_source)
+            context.close()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    summary = {
+        page: {
+            "serious_or_critical": sum(v["impact"] in BLOCKING for v in violations),
+            "other": [
+                f"{v['id']} ({v['impact']})" for v in violations if v["impact"] not in BLOCKING
+            ],  # noqa: E501
+        }
+        for page, violations in found.items()
+    }
+    (ARTIFACTS / "axe_summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False))
+    # The issue's bar is no serious or critical violation; every page is clean of the
+    # lesser ones too, and stays so: a new violation of any impact fails here.
+    assert len(found) == len(WIDTHS) * len(LANGUAGES) * 15
+    assert not any(found.values()), json.dumps(
+        {page: v for page, v in found.items() if v}, indent=1, ensure_ascii=False
+    )
