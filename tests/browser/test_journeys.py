@@ -1,0 +1,133 @@
+"""The issue's user stories, end to end in a real browser at phone and desktop widths.
+
+Each journey acts through the interface only, as the person would; the database is read
+only to check the outcome, and written only to set the scene (what already exists when
+the person arrives: articles, threads, other people's posts).
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_fits_width
+from tests.factories import PolicyPageFactory, TopicPageFactory, policy_sections
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_customer_at_night_on_a_phone_finds_the_return_period_in_turkish(page, help_center):
+    """Types "iade süresi" in the header box, picks a suggestion, reads the policy, opens
+    its change history, and says it helped."""
+    from kb.models import ArticleFeedback
+
+    topic = TopicPageFactory(parent=help_center["tr"], title="İade", slug="iade")
+    policy = PolicyPageFactory(
+        parent=topic, title="İade süresi ve koşulları", slug="iade-suresi",
+        intro="Ürünü nasıl ve ne zamana kadar iade edebilirsiniz.",
+        body=policy_sections(("İade süresi", "Ürünü 14 gün içinde iade edebilirsiniz.")),
+    )  # fmt: skip
+    policy.body = policy_sections(("İade süresi", "Ürünü 30 gün içinde iade edebilirsiniz."))
+    policy.change_note = "İade süresi 14 günden 30 güne çıktı."
+    policy.save_revision().publish()
+
+    page.goto("/tr/")
+    box = page.locator("#header-search-input")
+    box.fill("iade süresi")
+    suggestion = page.get_by_role("link", name="İade süresi ve koşulları")
+    expect(suggestion).to_be_visible()
+    suggestion.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("İade süresi ve koşulları")
+    expect(page.get_by_text("Ürünü 30 gün içinde iade edebilirsiniz.")).to_be_visible()
+    assert_fits_width(page)
+
+    page.get_by_role("link", name="Neler değişti").click()
+    expect(page.get_by_text("İade süresi 14 günden 30 güne çıktı.")).to_be_visible()
+    page.get_by_role("button", name="Farkları göster").click()
+    expect(page.locator("ins", has_text="30")).to_be_visible()
+    page.get_by_role("link", name="Güncel sürümü okuyun").click()
+
+    page.get_by_role("button", name="Evet", exact=True).click()
+    expect(page.get_by_text("Bu makaleyi faydalı buldunuz.")).to_be_visible()
+    assert ArticleFeedback.objects.filter(page=policy, helpful=True).count() == 1
+
+
+def test_a_customer_who_found_nothing_asks_in_german_and_accepts_the_answer(
+    page, browser, live_server, help_center
+):
+    """Signs up and confirms the e-mail, starts to ask, sees matching articles while
+    typing, posts anyway (a new member's question waits for a moderator), gets an e-mail
+    when someone answers, and marks that answer as the solution."""
+    from forum import services
+    from forum.models import Thread
+    from tests.browser.conftest import sign_in
+    from tests.factories import (
+        BoardFactory,
+        FaqPageFactory,
+        PostFactory,
+        UserFactory,
+        faq_items,
+        in_group,
+    )
+
+    topic = TopicPageFactory(parent=help_center["de"], title="Rücksendung", slug="rueck")
+    FaqPageFactory(
+        parent=topic, title="Fragen zur Rücksendung", slug="fragen",
+        items=faq_items(("Wie funktioniert die Rücksendung?", "Drucke das Rücksendeetikett.")),
+    )  # fmt: skip
+    BoardFactory(name="Rücksendung", slug="ruecksendung")
+    email = f"frage-{page.width_name}@example.com"
+    mail.outbox.clear()
+
+    page.goto("/de/")
+    page.get_by_role("link", name="Registrieren").click()
+    page.get_by_label("Anzeigename").fill("Jana K.")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label(re.compile(r"^Passwort:?$")).fill("correct-horse-battery-staple")
+    page.get_by_label("Passwort (Wiederholung)").fill("correct-horse-battery-staple")
+    page.get_by_role("button", name="Registrieren").click()
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
+    page.goto(confirm.group(1))
+    page.get_by_role("button", name="Bestätigen").click()
+
+    page.goto("/de/forum/")
+    page.get_by_role("link", name="Frage stellen").first.click()
+    title = page.get_by_label("Deine Frage in einer Zeile")
+    title.fill("Rücksendung Etikett")
+    expect(page.get_by_role("link", name="Wie funktioniert die Rücksendung?")).to_be_visible()
+    title.fill("Rücksendung: Etikett lässt sich nicht drucken")
+    page.get_by_label("Details").fill("Der Drucker meldet einen Fehler beim Etikett.")
+    page.get_by_role("button", name="Frage absenden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rücksendung: Etikett lässt sich nicht drucken"
+    )
+    expect(page.get_by_text("wartet auf die Moderation")).to_be_visible()
+    thread = Thread.objects.get(title="Rücksendung: Etikett lässt sich nicht drucken")
+    assert thread.language == "de"
+
+    # Elsewhere: a moderator lets the question through, and another member answers it.
+    moderator = in_group(UserFactory(), "Forum moderators")
+    services.post_approve(post=thread.posts.get(is_question=True), by=moderator)
+    helper = UserFactory()
+    PostFactory.create_batch(2, author=helper)  # a member whose answers no longer wait
+    other = browser.new_context(base_url=live_server.url)
+    other_page = other.new_page()
+    sign_in(other_page, helper, thread.get_absolute_url())
+    answer = other_page.get_by_role("textbox", name="Deine Antwort")
+    answer.fill("Speichere das Etikett als PDF und drucke es.")
+    other_page.get_by_role("button", name="Antwort absenden").click()
+    expect(other_page.get_by_text("Speichere das Etikett als PDF")).to_be_visible()
+    other.close()
+
+    to_asker = [m for m in mail.outbox if m.to == [email] and thread.title in m.subject]
+    assert len(to_asker) == 1, [m.subject for m in mail.outbox]
+    link = re.search(r"https?://[^/\s]+(/de/forum/t/\S+)", to_asker[0].body)
+    from_mail = page.context.new_page()  # the mail client opens the link in a new tab
+    from_mail.goto(link.group(1))
+    from_mail.get_by_role("button", name="Das hat mein Problem gelöst").click()
+    expect(from_mail.locator(".solution-box")).to_contain_text("Speichere das Etikett als PDF")
+    thread.refresh_from_db()
+    assert thread.solution.author == helper
+    assert_fits_width(from_mail)
