@@ -131,3 +131,44 @@ def test_a_customer_who_found_nothing_asks_in_german_and_accepts_the_answer(
     thread.refresh_from_db()
     assert thread.solution.author == helper
     assert_fits_width(from_mail)
+
+
+def test_support_staff_answer_the_oldest_question_officially_and_start_an_faq_from_it(
+    page, help_center
+):
+    """Finds the thread in the unanswered queue, answers, marks the answer official and
+    promotes it to a draft FAQ question, which stays unpublished for an editor."""
+    from forum.models import KbPromotion, Thread
+    from kb.models import FaqPage
+    from tests.browser.conftest import sign_in
+    from tests.factories import BoardFactory, ThreadFactory, UserFactory, in_group
+
+    topic = TopicPageFactory(parent=help_center["en"], title="Gift cards", slug="gift-cards")
+    board = BoardFactory(name="Gift cards", slug="gift-cards", topic=topic)
+    ThreadFactory(board=board, title="Can I use two gift cards on one order?", language="en")
+    staff = in_group(UserFactory(is_staff=True), "Support staff")
+
+    sign_in(page, staff, "/en/forum/staff/")
+    unanswered = page.get_by_role("region", name="Unanswered, oldest first")
+    unanswered.get_by_role("link", name="Can I use two gift cards on one order?").click()
+    page.get_by_role("textbox", name="Your answer").fill(
+        "Yes: enter the second card's code after the first one at checkout."
+    )
+    page.get_by_role("button", name="Post answer").click()
+    answer = page.locator("article", has_text="enter the second card's code")
+    expect(answer).to_be_visible()
+    answer.get_by_role("button", name="Mark as official answer").click()
+    answer = page.locator("article", has_text="enter the second card's code")
+    expect(answer).to_contain_text("Official answer")
+    answer.get_by_role("button", name="Promote to knowledge base").click()
+    expect(page.get_by_text("A draft question was added")).to_be_visible()
+    expect(page.get_by_role("link", name="Draft in the knowledge base")).to_be_visible()
+    assert_fits_width(page)
+
+    thread = Thread.objects.get(title="Can I use two gift cards on one order?")
+    assert thread.official_answer.author == staff
+    promotion = KbPromotion.objects.get(post=thread.official_answer)
+    faq = FaqPage.objects.get(pk=promotion.page_id)
+    draft = faq.get_latest_revision_as_object()
+    assert [item.value["question"] for item in draft.items] == [thread.title]
+    assert not faq.live  # an editor reviews it before anyone reads it
