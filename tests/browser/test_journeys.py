@@ -172,3 +172,63 @@ def test_support_staff_answer_the_oldest_question_officially_and_start_an_faq_fr
     draft = faq.get_latest_revision_as_object()
     assert [item.value["question"] for item in draft.items] == [thread.title]
     assert not faq.live  # an editor reviews it before anyone reads it
+
+
+def test_a_moderator_stops_a_new_members_spam_before_anyone_sees_it(
+    page, browser, live_server, help_center
+):
+    """A new member's spam question is held; the moderator bans them from the queue (which
+    rejects what they were holding); the audit log shows both; the spam never reaches
+    search, the board's watchers' e-mail or anyone's eyes."""
+    from forum.models import ModerationLog, Post, Subscription
+    from tests.browser.conftest import sign_in
+    from tests.factories import BoardFactory, NewMemberFactory, UserFactory, in_group
+
+    board = BoardFactory(name="Orders", slug="orders")
+    watcher = UserFactory()
+    Subscription.objects.create(user=watcher, board=board)
+    spammer = NewMemberFactory()
+    moderator = in_group(UserFactory(), "Forum moderators")
+    mail.outbox.clear()
+
+    spam = browser.new_context(base_url=live_server.url)
+    spam_page = spam.new_page()
+    sign_in(spam_page, spammer, "/en/forum/ask/")
+    spam_page.get_by_label("Your question in one line").fill("Cheap quokkawatches for sale")
+    spam_page.get_by_label("Details").fill("Buy quokkawatches now, best price guaranteed.")
+    spam_page.get_by_role("button", name="Post question").click()
+    expect(spam_page.get_by_text("waiting for a moderator")).to_be_visible()
+    spam.close()
+
+    sign_in(page, moderator, "/en/forum/moderation/")
+    held = page.locator("article.queue-item", has_text="Cheap quokkawatches for sale")
+    expect(held).to_contain_text("Buy quokkawatches now")
+    held.get_by_label("Reason (for the log)").fill("Spam")
+    held.get_by_role("button", name="Reject").click()
+    expect(page.get_by_text("Cheap quokkawatches for sale")).to_have_count(0)
+
+    # Then the member: from the log entry, to the post, to its author.
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("row", name=re.compile("Rejected")).get_by_role("link").click()
+    page.locator(".post__author").get_by_role("link").first.click()
+    page.get_by_role("link", name="Ban from posting").click()
+    page.get_by_label("Reason (for the log)").fill("Spam for watches")
+    page.get_by_role("button", name="Ban", exact=True).click()
+    expect(page.get_by_text("This member is banned.")).to_be_visible()
+
+    page.goto("/en/forum/moderation/log/")
+    log = page.get_by_role("table")
+    expect(log.get_by_role("row", name=re.compile("Banned"))).to_contain_text("Spam for watches")
+    expect(log.get_by_role("row", name=re.compile("Rejected"))).to_contain_text("Spam")
+    assert_fits_width(page)
+
+    page.goto("/en/search/?q=quokkawatches")
+    expect(page.locator(".no-results")).to_be_visible()
+    page.goto(f"/en/forum/{board.slug}/")
+    expect(page.get_by_text("quokkawatches")).to_have_count(0)
+    assert not any("quokkawatches" in m.body or "quokkawatches" in m.subject for m in mail.outbox)
+    spammer.forum_profile.refresh_from_db()
+    assert spammer.forum_profile.is_banned
+    assert not Post.objects.filter(author=spammer, visibility="visible").exists()
+    actions = set(ModerationLog.objects.values_list("action", flat=True))
+    assert {"ban", "reject"} <= actions
