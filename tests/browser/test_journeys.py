@@ -35,7 +35,8 @@ def test_a_customer_at_night_on_a_phone_finds_the_return_period_in_turkish(page,
     page.goto("/tr/")
     box = page.locator("#header-search-input")
     box.fill("iade süresi")
-    suggestion = page.get_by_role("link", name="İade süresi ve koşulları")
+    header_search = page.get_by_role("search", name="Yardım merkezinde ara")
+    suggestion = header_search.get_by_role("link", name="İade süresi ve koşulları")
     expect(suggestion).to_be_visible()
     suggestion.click()
 
@@ -232,3 +233,65 @@ def test_a_moderator_stops_a_new_members_spam_before_anyone_sees_it(
     assert not Post.objects.filter(author=spammer, visibility="visible").exists()
     actions = set(ModerationLog.objects.values_list("action", flat=True))
     assert {"ban", "reject"} <= actions
+
+
+def tab_to(page, target, *, limit: int = 80) -> None:
+    """Press Tab until ``target`` has the focus, checking at every stop that the focused
+    element shows it (a visible outline or ring), as a keyboard user needs."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                const style = getComputedStyle(el);
+                const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+                const ring = style.boxShadow && style.boxShadow !== 'none';
+                return {visible: el.matches(':focus-visible') && (outline || ring),
+                        what: el.outerHTML.slice(0, 120)};
+            }"""
+        )
+        assert state["visible"], f"focus is not visible on {state['what']}"
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} never got the focus in {limit} Tab presses")
+
+
+def test_the_turkish_customer_journey_with_the_keyboard_only(page, help_center):
+    """The first journey again without a mouse: every step by Tab, arrows and Enter, and
+    the focus always visible."""
+    from kb.models import ArticleFeedback
+
+    topic = TopicPageFactory(parent=help_center["tr"], title="İade", slug="iade")
+    policy = PolicyPageFactory(
+        parent=topic, title="İade süresi ve koşulları", slug="iade-suresi",
+        body=policy_sections(("İade süresi", "Ürünü 14 gün içinde iade edebilirsiniz.")),
+    )  # fmt: skip
+    policy.body = policy_sections(("İade süresi", "Ürünü 30 gün içinde iade edebilirsiniz."))
+    policy.change_note = "İade süresi 14 günden 30 güne çıktı."
+    policy.save_revision().publish()
+
+    page.goto("/tr/")
+    tab_to(page, page.locator("#header-search-input"))
+    page.keyboard.type("iade süresi")
+    header_search = page.get_by_role("search", name="Yardım merkezinde ara")
+    suggestion = header_search.get_by_role("link", name="İade süresi ve koşulları")
+    expect(suggestion).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(suggestion).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("İade süresi ve koşulları")
+
+    tab_to(page, page.get_by_role("link", name="Neler değişti"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("İade süresi 14 günden 30 güne çıktı.")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Farkları göster"))
+    page.keyboard.press("Enter")
+    expect(page.locator("ins", has_text="30")).to_be_visible()
+    tab_to(page, page.get_by_role("link", name="Güncel sürümü okuyun"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Ürünü 30 gün içinde iade edebilirsiniz.")).to_be_visible()
+
+    tab_to(page, page.get_by_role("button", name="Evet", exact=True))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Bu makaleyi faydalı buldunuz.")).to_be_visible()
+    assert ArticleFeedback.objects.filter(page=policy, helpful=True).count() == 1
