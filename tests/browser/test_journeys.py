@@ -295,3 +295,147 @@ def test_the_turkish_customer_journey_with_the_keyboard_only(page, help_center):
     page.keyboard.press("Enter")
     expect(page.get_by_text("Bu makaleyi faydalı buldunuz.")).to_be_visible()
     assert ArticleFeedback.objects.filter(page=policy, helpful=True).count() == 1
+
+
+def editorial_roles():
+    """The site's editorial set-up as Wagtail's own migrations make it (a flushed test
+    database has lost it): Editors write, Moderators approve in the "Moderators approval"
+    workflow on the whole tree; both reach the admin, Editors may request translations."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Page,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
+
+    root = Page.get_first_root_node()
+    access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    translate = Permission.objects.get(codename="submit_translation")
+    rights = {"Editors": ["add_page", "change_page"], "Moderators": ["add_page", "change_page",
+              "publish_page"]}  # fmt: skip
+    groups = {}
+    for name, codenames in rights.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(access, translate)
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root,
+                permission=Permission.objects.get(content_type__app_label="wagtailcore",
+                                                  codename=codename),
+            )  # fmt: skip
+        groups[name] = group
+    if not WorkflowPage.objects.filter(page=root).exists():
+        task = GroupApprovalTask.objects.create(name="Moderators approval")
+        task.groups.set([groups["Moderators"]])
+        workflow = Workflow.objects.create(name="Moderators approval")
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        WorkflowPage.objects.create(workflow=workflow, page=root)
+    return groups
+
+
+TURKISH = {
+    "Gift card questions": "Hediye kartı soruları",
+    "Using and combining gift cards.": "Hediye kartlarını kullanma ve birleştirme.",
+    "Can I use two gift cards on one order?": "Tek siparişte iki hediye kartı kullanabilir miyim?",
+    "Yes: enter the second card after the first one at checkout.": (
+        "Evet: ödeme adımında ilk karttan sonra ikinci kartı girin."
+    ),
+    "can-i-use-two-gift-cards-on-one-order": "iki-hediye-karti",
+}
+
+
+def test_an_editor_publishes_an_faq_through_review_and_translates_it(
+    page, browser, live_server, help_center
+):
+    """Creates an FAQ page in the Wagtail admin and submits it for review; a moderator
+    approves it, which publishes it; the editor translates it to Turkish in the translation
+    editor, and the moderator publishes the translation; a customer searching in Turkish
+    finds it a moment later."""
+    from wagtail.models import Locale
+
+    from kb.models import FaqPage
+    from tests.browser.conftest import sign_in
+    from tests.factories import UserFactory
+
+    groups = editorial_roles()
+    topic = TopicPageFactory(parent=help_center["en"], title="Gift cards", slug="gift-cards")
+    editor, moderator = UserFactory(), UserFactory()
+    editor.groups.add(groups["Editors"])
+    moderator.groups.add(groups["Moderators"])
+
+    sign_in(page, editor, "/admin/")
+    page.goto(f"/admin/pages/{topic.pk}/add_subpage/")
+    page.get_by_role("link", name=re.compile("^FAQ page", re.I)).click()
+    page.get_by_label(re.compile("^Title")).first.fill("Gift card questions")
+    page.get_by_label(re.compile("^Summary")).fill("Using and combining gift cards.")
+    page.get_by_role("button", name=re.compile("Insert a block", re.I)).first.click()
+    page.get_by_label(re.compile("^Question")).first.fill("Can I use two gift cards on one order?")
+    answer = page.locator("[contenteditable=true]").first
+    answer.click()
+    page.keyboard.type("Yes: enter the second card after the first one at checkout.")
+    page.get_by_label(re.compile("^Question")).first.click()  # leave the editor: it saves
+    page.wait_for_timeout(300)
+    page.get_by_role("button", name=re.compile("More actions", re.I)).click()
+    page.get_by_role("button", name="Submit to Moderators approval").click()
+    expect(page.locator(".messages")).to_contain_text(re.compile("submitted", re.I))
+    faq = FaqPage.objects.get(title="Gift card questions")
+    assert not faq.live
+
+    # The moderator reviews it and approves, which publishes it.
+    review = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    review_page = review.new_page()
+    sign_in(review_page, moderator, "/admin/")
+    review_page.goto(f"/admin/pages/{faq.pk}/edit/")
+    review_page.get_by_role("button", name=re.compile("More actions", re.I)).click()
+    review_page.get_by_role("button", name="Approve and Publish").click()
+    listed = review_page.get_by_role("row", name=re.compile("Gift card questions"))
+    expect(listed).to_contain_text(re.compile("live", re.I))
+    review.close()
+    faq.refresh_from_db()
+    assert faq.live
+
+    # The editor translates it to Turkish.
+    page.goto(f"/admin/pages/{faq.pk}/edit/")
+    page.locator("header").get_by_role(
+        "button", name=re.compile("Actions|More", re.I)
+    ).first.click()
+    page.get_by_role("link", name="Translate this page").click()
+    page.get_by_label("Türkçe").check()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_load_state()
+    translate = page.get_by_role("button", name="Translate", exact=True)
+    translate.first.wait_for()
+    for _ in range(translate.count()):
+        translate.first.click()
+        box = page.locator("textarea:focus")
+        segment = box.locator("xpath=ancestor::li[1]")
+        source = next(s for s in TURKISH if s in segment.inner_text())
+        box.fill(TURKISH[source])
+        segment.get_by_role("button", name="Save").click()
+        expect(page.get_by_text(TURKISH[source], exact=True)).to_be_visible()
+    expect(translate).to_have_count(0)
+    turkish = faq.get_translation(Locale.objects.get(language_code="tr"))
+
+    # Publishing is the moderator's: they publish the translation the editor wrote.
+    review = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    review_page = review.new_page()
+    sign_in(review_page, moderator, "/admin/")
+    review_page.goto(f"/admin/pages/{turkish.pk}/edit/")
+    review_page.get_by_role("button", name="Publish in Türkçe").click()
+    expect(review_page.locator(".messages")).to_contain_text(re.compile("published", re.I))
+    review.close()
+    turkish.refresh_from_db()
+    assert turkish.live and turkish.title == "Hediye kartı soruları"
+
+    # A moment later, a customer in Turkish finds it.
+    customer = browser.new_context(base_url=live_server.url)
+    reader = customer.new_page()
+    reader.goto("/tr/")
+    reader.locator("#hero-search-input").fill("iki hediye kartı")
+    reader.locator("#hero-search-input").press("Enter")
+    reader.get_by_role("link", name="Tek siparişte iki hediye kartı kullanabilir miyim?").click()
+    expect(reader.get_by_text("ilk karttan sonra ikinci kartı girin")).to_be_visible()
+    customer.close()
