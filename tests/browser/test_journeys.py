@@ -302,6 +302,7 @@ def editorial_roles():
     database has lost it): Editors write, Moderators approve in the "Moderators approval"
     workflow on the whole tree; both reach the admin, Editors may request translations."""
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import (
         GroupApprovalTask,
         GroupPagePermission,
@@ -313,7 +314,14 @@ def editorial_roles():
 
     root = Page.get_first_root_node()
     access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    translate = Permission.objects.get(codename="submit_translation")
+    # Made by a wagtail_localize migration on a content type of its own: a flush takes it.
+    translations, _ = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
+    )
+    translate, _ = Permission.objects.get_or_create(
+        content_type=translations, codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )  # fmt: skip
     rights = {"Editors": ["add_page", "change_page"], "Moderators": ["add_page", "change_page",
               "publish_page"]}  # fmt: skip
     groups = {}
