@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 # Absolute links (sitemap, e-mails) follow where make run serves.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint check messages compilemessages migrate demo serve lock bench clean browser-deps
+.PHONY: run test lint check messages compilemessages migrate demo serve lock bench load faults clean browser-deps
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
@@ -70,6 +70,16 @@ bench: $(VENV)/.dev-installed compilemessages
 	$(PY) bench/pages.py
 	$(PY) bench/search_relevance.py --with-emulator
 	$(PY) bench/search_speed.py
+
+# The app under gunicorn with production settings, PostgreSQL and Redis, on loopback, bounded
+# in requests and time (README "Load and faults"). Each drops and creates its own database:
+# helpcenter_load, helpcenter_faults (--database-url to change). Options: LOAD_ARGS="--requests
+# 5000 --seconds 300 --concurrency 16", FAULTS_ARGS="--voters 40".
+load: $(VENV)/.dev-installed compilemessages
+	$(PY) bench/load.py $(LOAD_ARGS)
+
+faults: $(VENV)/.dev-installed compilemessages
+	$(PY) bench/faults.py $(FAULTS_ARGS)
 
 lock:
 	$(PYTHON) requirements/lock.py

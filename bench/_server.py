@@ -1,0 +1,403 @@
+"""What ``bench/load.py`` and ``bench/faults.py`` share: a fresh PostgreSQL database with the
+demo, the app under gunicorn with production settings on a loopback port, the task worker and
+the Elasticsearch emulator as subprocesses, and an HTTP client that behaves like a browser.
+
+Every subprocess starts in its own process group and is stopped as a whole group: gunicorn's
+workers and the emulator's server outlive their parent when only the parent is killed.
+
+The app sees what it sees in production: ``DJANGO_ENV=production``, PostgreSQL, Redis for the
+cache, sessions and rate-limit counters, the database task backend, WhiteNoise serving the
+collected static files. What differs, and why (``app_env``):
+
+* plain HTTP on loopback: ``SECURE_SSL_REDIRECT`` is off, and the client keeps the
+  ``Secure`` cookies, as browsers do on http://127.0.0.1 (a "potentially trustworthy"
+  origin);
+* the client plays the load balancer too: it sends each visitor's address in
+  ``X-Forwarded-For`` and the app trusts one proxy (``TRUSTED_PROXY_COUNT=1``), so the
+  per-address limits (searches, sign-ins) count each simulated visitor, not the one machine
+  they all come from;
+* members count as established at once (``FORUM_NEW_MEMBER_POSTS=0``: their replies are
+  not held for a moderator); the posting limits stay as they are;
+* e-mail goes nowhere (``EMAIL_URL=dummy:``) and the log keeps warnings only.
+"""
+
+import contextlib
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from requests.cookies import extract_cookies_to_jar, get_cookie_header
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+# Never dropped, whatever the command line says: the server's own and the ones the test
+# runs use.
+PROTECTED_DATABASES = {"postgres", "template0", "template1", "test", "scratch"}
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM (CI cancelling a job, ``timeout``) into SystemExit, so the ``finally``
+    blocks stop the servers instead of leaving them running."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+def fresh_database(url: str) -> None:
+    """Drop and create the database named in ``url`` (a PostgreSQL URL)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql", "pgsql") or not name:
+        raise SystemExit(f"a PostgreSQL database URL is needed, not {url!r}")
+    if name in PROTECTED_DATABASES:
+        raise SystemExit(f"refusing to drop the database {name!r}: choose another name")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        database = sql.Identifier(name)
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(database))
+
+
+def flush_redis(url: str) -> None:
+    """Empty the Redis database the app will use: rate-limit counters of an earlier run
+    (same user ids, same addresses) would otherwise refuse this run's posts and sign-ins."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def app_env(
+    *,
+    database_url: str,
+    redis_url: str,
+    workdir: Path,
+    port: int,
+    elasticsearch_url: str = "",
+    workers: int = 2,
+    threads: int = 4,
+) -> dict[str, str]:
+    """The environment of every process of one run (the app, the worker, manage.py, and the
+    driver itself when it reads the database): production settings on loopback."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SETTINGS_MODULE="site_config.settings",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        BASE_URL=f"http://127.0.0.1:{port}",
+        SECURE_SSL_REDIRECT="false",
+        TRUSTED_PROXY_COUNT="1",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        ELASTICSEARCH_URL=elasticsearch_url,
+        TASKS_BACKEND="database",
+        EMAIL_URL="dummy:",
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+        LOG_LEVEL="WARNING",
+        # Members count as established at once (their posts are not held for a moderator);
+        # the posting limits themselves stay as in production.
+        FORUM_NEW_MEMBER_POSTS="0",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(workers),
+        GUNICORN_THREADS=str(threads),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env: dict, *args: str, log: Path, extra_env: dict | None = None) -> str:
+    """Run ``manage.py`` with ``args``; its output is appended to ``log`` and returned.
+    A failure stops the run with the end of that output."""
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**env, **(extra_env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    with log.open("a", encoding="utf-8") as file:
+        file.write(f"$ manage.py {' '.join(args)}\n{output}\n")
+    if result.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{output[-2000:]}")
+    return output
+
+
+@contextlib.contextmanager
+def step(label: str):
+    """Print how long a setup step took."""
+    started = time.perf_counter()
+    yield
+    print(f"  {label}: {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def prepare_database(env: dict, log: Path) -> None:
+    """Fresh database, migrations, the demo and the static files. The demo's tasks are
+    dropped (dummy backend): its last step reconciles every index anyway, and a backlog of
+    demo tasks would keep the worker busy while the run measures."""
+    fresh_database(env["DATABASE_URL"])
+    with step("migrate"):
+        manage(env, "migrate", "--noinput", log=log)
+    with step("load_demo"):
+        manage(env, "load_demo", log=log, extra_env={"TASKS_BACKEND": "dummy"})
+    with step("collectstatic"):
+        manage(env, "collectstatic", "--noinput", log=log)
+
+
+# --- processes ---------------------------------------------------------------------------
+
+
+class Service:
+    """A subprocess in its own process group, its output in a log file."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, log: Path):
+        self.name, self.argv, self.env, self.log_path = name, argv, env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Service":
+        log = self.log_path.open("a", encoding="utf-8")
+        self.process = subprocess.Popen(  # noqa: S603 - argv is built here, not given
+            self.argv,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()  # the child holds its own copy
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, *, kill: bool = False, timeout: float = 25) -> None:
+        """SIGTERM to the whole group (SIGKILL with ``kill``, or when it outlasts
+        ``timeout``), then wait for the leader."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):  # what the leader left in its group
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process = None
+
+    def log_tail(self, chars: int = 1500) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+def gunicorn(env: dict, log: Path) -> Service:
+    argv = [
+        str(BIN / "gunicorn"),
+        "--config",
+        "deploy/gunicorn.conf.py",
+        "site_config.wsgi:application",
+    ]
+    return Service("gunicorn", argv, env, log)
+
+
+def task_worker(env: dict, log: Path) -> Service:
+    # As deploy/docker-compose.yml runs it: every queue.
+    argv = [sys.executable, "manage.py", "db_worker", "--queue-name", "*"]
+    return Service("db_worker", argv, env, log)
+
+
+def emulator(port: int, data_dir: Path, log: Path) -> Service:
+    argv = [
+        str(BIN / "noida-db"),
+        "start",
+        "--only",
+        "elasticsearch",
+        "--host",
+        "127.0.0.1",
+        "--elasticsearch-port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+    ]
+    return Service("noida-db", argv, dict(os.environ), log)
+
+
+def wait_until(check, *, timeout: float, what: str, service: Service | None = None) -> float:
+    """Poll ``check()`` until it is true; seconds waited. Gives up after ``timeout``, or at
+    once when ``service`` has died."""
+    start = time.monotonic()
+    while True:
+        try:
+            if check():
+                return time.monotonic() - start
+        except (OSError, requests.RequestException):
+            pass
+        if service is not None and not service.running:
+            raise SystemExit(
+                f"{service.name} exited while waiting for {what}:\n{service.log_tail()}"
+            )
+        if time.monotonic() - start > timeout:
+            tail = f":\n{service.log_tail()}" if service else ""
+            raise SystemExit(f"gave up after {timeout:.0f} s waiting for {what}{tail}")
+        time.sleep(0.2)
+
+
+def answers(url: str) -> bool:
+    with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+        return response.status == 200
+
+
+# --- the client --------------------------------------------------------------------------
+
+
+class LoopbackCookiePolicy(DefaultCookiePolicy):
+    """Send ``Secure`` cookies over plain HTTP: the server is on loopback, which browsers
+    treat as a secure context."""
+
+    def return_ok_secure(self, cookie, request) -> bool:
+        return True
+
+
+class NoCookies(DefaultCookiePolicy):
+    """For requests' own jar, which copies cookies into a jar of the default policy (that
+    would drop the ``Secure`` ones) before each request: ``Browser`` keeps them instead."""
+
+    def set_ok(self, cookie, request) -> bool:
+        return False
+
+
+class Browser:
+    """One visitor: cookies, an address (sent as the load balancer would), a CSRF token
+    read from the form, as a browser does. Not thread-safe: one per thread."""
+
+    def __init__(self, base_url: str, address: str, timeout: float = 30):
+        self.base_url, self.address, self.timeout = base_url, address, timeout
+        self.cookies = CookieJar(LoopbackCookiePolicy())
+        self.session = requests.Session()
+        self.session.cookies.set_policy(NoCookies())
+        # identity: pages and static files are compared byte for byte.
+        self.session.headers.update(
+            {"User-Agent": "helpcenter-bench", "Accept-Encoding": "identity"}
+        )
+
+    def _send(self, method: str, path: str, headers: dict, **kwargs) -> requests.Response:
+        url = self.base_url + path
+        cookie = get_cookie_header(self.cookies, requests.Request(method, url))
+        if cookie:
+            headers["Cookie"] = cookie
+        response = self.session.request(
+            method, url, headers=headers, timeout=self.timeout, allow_redirects=False, **kwargs
+        )
+        extract_cookies_to_jar(self.cookies, response.request, response.raw)
+        return response
+
+    def get(self, path: str, *, address: str | None = None) -> requests.Response:
+        return self._send("GET", path, {"X-Forwarded-For": address or self.address})
+
+    def post(self, path: str, data: dict, *, form_page: str) -> requests.Response:
+        """POST a form read from ``form_page`` (its CSRF token), with the Origin and Referer
+        a browser sends."""
+        headers = {
+            "X-Forwarded-For": self.address,
+            "Origin": self.base_url,
+            "Referer": self.base_url + form_page,
+        }
+        return self._send("POST", path, headers, data=data)
+
+    @staticmethod
+    def csrf_token(html: str) -> str:
+        match = CSRF_INPUT.search(html)
+        if not match:
+            raise ValueError("no CSRF token in the page")
+        return match.group(1)
+
+    def sign_in(self, email: str, password: str) -> None:
+        page = self.get("/accounts/login/")
+        token = self.csrf_token(page.text)
+        response = self.post(
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": token, "login": email, "password": password},
+            form_page="/accounts/login/",
+        )
+        if response.status_code != 302:
+            raise SystemExit(f"sign-in of {email} answered {response.status_code}")
+
+
+def visitor_address(n: int) -> str:
+    """A distinct private address per simulated visitor."""
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255 or 1}"
+
+
+# --- members -----------------------------------------------------------------------------
+
+
+def make_members(prefix: str, count: int, *, password: str, group: str = "") -> list:
+    """``count`` forum members with confirmed e-mail addresses, joined a month ago, made
+    through the driver's own Django in the app's database; ``password`` is hashed once."""
+    from datetime import timedelta
+
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from forum import services
+
+    User = get_user_model()
+    hashed = make_password(password)
+    joined = timezone.now() - timedelta(days=30)
+    users = []
+    for n in range(1, count + 1):
+        email = f"{prefix}-{n}@example.com"
+        user = User.objects.create(
+            username=email,
+            email=email,
+            password=hashed,
+            date_joined=joined,
+            is_staff=bool(group),
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        services.profile_create(user=user, display_name=f"{prefix.title()} {n}")
+        users.append(user)
+    return users
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0-1) by nearest rank: simple, and exact for small samples."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))
+    return ordered[index]
