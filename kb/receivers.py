@@ -2,10 +2,12 @@
 keeps its history and provenance in step with what readers see)."""
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from kb import services
+from kb import page_cache, services
 from kb.models import ARTICLE_MODELS, PolicyPage
 
 
@@ -20,3 +22,22 @@ def on_page_published(sender, instance, revision=None, **kwargs):
 
         improvement = services.improvement_record(page=page, revision=revision)
         transaction.on_commit(lambda: notify_article_improved.enqueue(page.pk, improvement.pk))
+
+
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def on_tree_changed(sender, **kwargs):
+    page_cache.forget_all()
+    transaction.on_commit(page_cache.forget_all)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def on_page_or_privacy_saved(sender, instance, **kwargs):
+    # Any page saved (published, a draft, a move, a title) or deleted, and any privacy
+    # setting: anonymous readers must get the page as it is now, and never a private one.
+    # At once, and again once committed: a reader between the two may have cached the page
+    # as it was before the transaction.
+    if isinstance(instance, Page | PageViewRestriction):
+        page_cache.forget_all()
+        transaction.on_commit(page_cache.forget_all)

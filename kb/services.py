@@ -79,16 +79,17 @@ def change_subscribe(*, page: Page, user) -> ArticleChangeSubscription:
     return subscription
 
 
-def view_record(*, page: Page) -> None:
+def view_record(*, page: Page | None = None, page_id: int | None = None) -> None:
     """Count a view of an article for today (one UPDATE, an INSERT once a day)."""
+    page_id = page.pk if page is not None else page_id
     today = timezone.localdate()
-    updated = ArticleDailyViews.objects.filter(page=page, day=today).update(views=F("views") + 1)
-    if not updated:
+    todays = ArticleDailyViews.objects.filter(page_id=page_id, day=today)
+    if not todays.update(views=F("views") + 1):
         try:
             with transaction.atomic():
-                ArticleDailyViews.objects.create(page=page, day=today, views=1)
+                ArticleDailyViews.objects.create(page_id=page_id, day=today, views=1)
         except IntegrityError:
-            ArticleDailyViews.objects.filter(page=page, day=today).update(views=F("views") + 1)
+            todays.update(views=F("views") + 1)
 
 
 def policy_version_record(*, page: PolicyPage, revision) -> PolicyVersion:

@@ -148,6 +148,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so every header and cookie above still applies to a page served from the cache.
+    "kb.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -277,6 +279,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password reset for an address without an account sends nothing (the page says the same
+# either way): otherwise anyone could have the shop e-mail any address they type.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -414,6 +419,12 @@ LOGGING = {
     },
 }
 
+
+# Knowledge base ----------------------------------------------------------------------------
+
+# Whole pages kept for anonymous readers (kb.page_cache), renewed on any publish; 0 turns it
+# off. What a page lists besides its own content (popular articles) may lag this long.
+KB_PAGE_CACHE_SECONDS = _env_int("KB_PAGE_CACHE_SECONDS", 300)
 
 # Forum -------------------------------------------------------------------------------------
 

@@ -40,7 +40,20 @@ WORDS_PER_MINUTE = 200
 RELATED_LIMIT = 4
 
 
-class HelpCenterPage(Page):
+class CachedForAnonymousReaders:
+    """A page kept whole for anonymous readers (``kb.page_cache``); an article counts a view
+    on every hit."""
+
+    def serve(self, request, *args, **kwargs):
+        from kb import page_cache
+
+        response = super().serve(request, *args, **kwargs)
+        counted = self.pk if isinstance(self, ArticlePage) else None
+        page_cache.offer(request, response, count_view_of=counted)
+        return response
+
+
+class HelpCenterPage(CachedForAnonymousReaders, Page):
     """The root of one language's help center, served at ``/<lang>/``."""
 
     intro = models.TextField(
@@ -67,7 +80,7 @@ class HelpCenterPage(Page):
         return context
 
 
-class TopicPage(Page):
+class TopicPage(CachedForAnonymousReaders, Page):
     """A category of articles (may hold one level of sub-topics)."""
 
     intro = models.TextField(_("intro"), blank=True)
@@ -102,7 +115,7 @@ class TopicPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedForAnonymousReaders, Page):
     """What every knowledge base article has. Abstract: no table of its own."""
 
     intro = models.TextField(
@@ -435,7 +448,12 @@ class PolicyPage(RoutablePageMixin, ArticlePage):
 
     @path("")
     def current(self, request):
-        return self.render(request)
+        from kb import page_cache
+
+        # Routed pages skip ``serve``: the current version is offered to the cache here.
+        response = self.render(request)
+        page_cache.offer(request, response, count_view_of=self.pk)
+        return response
 
     @path("history/")
     def history(self, request):

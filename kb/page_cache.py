@@ -1,0 +1,106 @@
+"""Whole knowledge base pages for anonymous readers, from the cache.
+
+Most visitors are anonymous and read the same few articles; building a page costs Wagtail's
+routing, a dozen queries and the templates. A reader without a session (nothing personal
+on the page: no name, no vote of theirs, no message) gets the page as the last such reader
+got it, with only the CSRF token of the feedback form made theirs. Nothing else about the
+request reaches the cached copy: pages with a query string are never cached.
+
+Every change to the page tree (publish, unpublish, move, delete, a draft saved, privacy
+changed) moves the cache to a new generation, so readers never see an old page after a
+publish; what a page shows besides (popular articles) may lag ``KB_PAGE_CACHE_SECONDS``.
+A view is still counted on every hit.
+"""
+
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+GENERATION_KEY = "kb:pages:generation"
+PLACEHOLDER = "%%kb-csrf-token%%"
+_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+
+
+def _generation() -> int:
+    found = cache.get(GENERATION_KEY)
+    if found is None:
+        # A fresh number, never one an earlier generation used (the key may have been
+        # evicted): the time in nanoseconds.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        found = cache.get(GENERATION_KEY)
+    return found
+
+
+def forget_all() -> None:
+    """Start a new generation: every cached page is read afresh from now on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def _eligible(request) -> bool:
+    return (
+        settings.KB_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not getattr(request, "is_preview", False)
+    )
+
+
+def _key(request) -> str:
+    return f"kb:page:{_generation()}:{request.get_host()}:{request.path}"
+
+
+def offer(request, response, *, count_view_of: int | None = None) -> None:
+    """Mark a rendered page as one the middleware may keep for other anonymous readers;
+    ``count_view_of``: the article whose views each hit counts."""
+    user = getattr(request, "user", None)
+    if _eligible(request) and not (user and user.is_authenticated):
+        response.kb_page_cache = {"count_view_of": count_view_of}
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves and keeps the pages ``offer`` marked. Sits after the session, CSRF, auth and
+    message middleware, so their headers and cookies still apply to a cached page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _eligible(request):
+            return self.get_response(request)
+        key = _key(request)
+        kept = cache.get(key)
+        if kept is not None:
+            return self._serve(request, kept)
+        response = self.get_response(request)
+        marked = getattr(response, "kb_page_cache", None)
+        if marked is not None and response.status_code == 200 and not response.streaming:
+            body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", response.content.decode())
+            kept = {
+                "body": body,
+                "content_type": response["Content-Type"],
+                "count_view_of": marked["count_view_of"],
+            }
+            cache.set(key, kept, settings.KB_PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _serve(request, kept: dict) -> HttpResponse:
+        body = kept["body"]
+        if PLACEHOLDER in body:
+            body = body.replace(PLACEHOLDER, get_token(request))
+        if kept["count_view_of"] and request.method == "GET":
+            from kb import services
+
+            services.view_record(page_id=kept["count_view_of"])
+        response = HttpResponse(body, content_type=kept["content_type"])
+        response["X-Page-Cache"] = "hit"
+        return response
