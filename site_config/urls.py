@@ -51,6 +51,13 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("kb/", include("kb.urls")),
     path("forum/", include("forum.urls")),
+    # Wagtail's sign-in for private pages is Django's plain LoginView: it would let an
+    # unconfirmed address in and bypass allauth's rate limits, as the admin's would.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailcore_login_redirect",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
