@@ -29,13 +29,17 @@ def _article_types():
     return ContentType.objects.get_for_models(*ARTICLE_MODELS).values()
 
 
+def readable(pages):
+    """Live pages anyone may read. Wagtail's ``public()`` looks only at restrictions in a
+    page's own tree, but a copy of an untranslated page (an alias in another language) is
+    served under its source's restriction: a copy of a private page is left out too."""
+    return pages.live().public().exclude(alias_of__in=Page.objects.not_public())
+
+
 def articles_in(locale_root: Page):
     """Live, public articles under a language's home, fetched as their specific types."""
-    return (
-        Page.objects.live()
-        .public()
-        .descendant_of(locale_root)
-        .filter(content_type__in=_article_types())
+    return readable(Page.objects.descendant_of(locale_root)).filter(
+        content_type__in=_article_types()
     )
 
 
@@ -60,19 +64,18 @@ def home_sections(home: HelpCenterPage) -> dict:
     wanted = set(most_viewed_ids) | set(most_helpful_ids)
     pages = {p.pk: p for p in articles.filter(pk__in=wanted).specific(defer=True)} if wanted else {}
     return {
-        "topics": TopicPage.objects.child_of(home).live().public(),
+        "topics": readable(TopicPage.objects.child_of(home)),
         "most_viewed": [pages[pk] for pk in most_viewed_ids if pk in pages],
         "most_helpful": [pages[pk] for pk in most_helpful_ids if pk in pages],
-        "recent_policies": PolicyPage.objects.live()
-        .public()
-        .descendant_of(home)
-        .order_by("-last_published_at")[:4],
+        "recent_policies": readable(PolicyPage.objects.descendant_of(home)).order_by(
+            "-last_published_at"
+        )[:4],
     }
 
 
 def topic_sections(topic: TopicPage, request) -> dict:
     trail = breadcrumbs(topic)
-    children = list(topic.get_children().live().public().specific())
+    children = list(readable(topic.get_children()).specific())
     groups: dict[str, list] = {}
     for child in children:
         if not isinstance(child, TopicPage):
@@ -105,27 +108,23 @@ def related_articles(page, ancestors: list[Page]) -> list[Page]:
     if chosen_ids:
         by_id = {
             p.pk: p
-            for p in Page.objects.live()
-            .public()
-            .filter(pk__in=chosen_ids)
-            .only("translation_key", "locale_id")
+            for p in readable(Page.objects.filter(pk__in=chosen_ids)).only(
+                "translation_key", "locale_id"
+            )
         }
         keys = [by_id[pk].translation_key for pk in chosen_ids if pk in by_id]
         localized = {
             p.translation_key: p
-            for p in Page.objects.live()
-            .public()
-            .filter(translation_key__in=keys, locale_id=page.locale_id)
-            .specific()
+            for p in readable(
+                Page.objects.filter(translation_key__in=keys, locale_id=page.locale_id)
+            ).specific()
         }
         chosen = [localized[k] for k in keys if k in localized and localized[k].pk != page.pk]
     if len(chosen) < RELATED_LIMIT and len(ancestors) > 1:
         parent = ancestors[-2]
         taken = {p.pk for p in chosen} | {page.pk}
         fill = (
-            Page.objects.live()
-            .public()
-            .child_of(parent)
+            readable(Page.objects.child_of(parent))
             .filter(content_type__in=_article_types())
             .exclude(pk__in=taken)
             # Deferred: a link needs the title, URL and kind, not each type's own columns.

@@ -18,7 +18,7 @@ FEEDBACK_LIMIT = (20, 3600)  # votes and comments per visitor address per hour
 
 
 def _article_or_404(page_id: int):
-    page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
+    page = get_object_or_404(selectors.readable(Page.objects.all()), pk=page_id).specific
     if not isinstance(page, ARTICLE_MODELS):
         raise Http404
     return page
@@ -126,7 +126,8 @@ def video_file(request, document_id: int):
     in media whose server answers range requests. Serves only videos of live public guides."""
     from wagtail.documents import get_document_model
 
-    if not HowToVideoPage.objects.live().public().filter(video_file_id=document_id).exists():
+    guides = selectors.readable(HowToVideoPage.objects.all())
+    if not guides.filter(video_file_id=document_id).exists():
         raise Http404
     document = get_object_or_404(get_document_model(), pk=document_id)
     size = document.file.size

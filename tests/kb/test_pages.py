@@ -261,3 +261,25 @@ def test_articles_go_through_review_before_publishing(kb_tree):
     workflow = kb_tree["en"]["faq"].get_workflow()
     assert workflow is not None and workflow.active
     assert workflow.tasks.exists()
+
+
+def test_a_copy_of_a_private_page_is_listed_nowhere_in_other_languages(client, kb_tree):
+    """An article not yet translated is shown in Turkish as a copy (an alias) of the English
+    one. When the English page becomes private, Wagtail serves the copy as private too: no
+    Turkish list may still offer it, nor take votes for it."""
+    from wagtail.models import Locale, PageViewRestriction
+
+    english = FaqPageFactory(
+        parent=kb_tree["en"]["topic"], title="Internal gift card rules", slug="gift-rules"
+    )
+    copy = english.create_alias(
+        parent=kb_tree["tr"]["topic"], update_locale=Locale.objects.get(language_code="tr")
+    )
+    home = kb_tree["tr"]["topic"].get_parent()
+    assert "Internal gift card rules" in client.get(kb_tree["tr"]["topic"].url).content.decode()
+
+    PageViewRestriction.objects.create(page=english, restriction_type="login")
+    for url in (kb_tree["tr"]["topic"].url, home.url, kb_tree["tr"]["faq"].url):
+        assert "Internal gift card rules" not in client.get(url).content.decode(), url
+    vote = client.post(reverse("kb:feedback", args=[copy.pk]), {"helpful": "yes"})
+    assert vote.status_code == 404
