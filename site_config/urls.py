@@ -30,6 +30,13 @@ urlpatterns = [
         name="wagtail_login_redirect",
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's password forms, with a limit on guesses (same names, so Wagtail's own
+    # templates post here).
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        views.document_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", forum_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
@@ -57,6 +64,11 @@ urlpatterns += i18n_patterns(
         "_util/login/",
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailcore_login_redirect",
+    ),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        views.page_password,
+        name="wagtailcore_authenticate_with_password",
     ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

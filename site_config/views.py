@@ -30,3 +30,41 @@ def switch_language(request, language: str):
     response = HttpResponseRedirect(target)
     remember_language(response, language)
     return response
+
+
+# Guesses at a page's or a document's password, per visitor address.
+PASSWORD_ATTEMPTS = (10, 600)
+
+
+def _password_guarded(wagtail_view, scope: str):
+    """Wagtail's password forms for protected pages and documents count no attempts: a
+    password could be guessed at leisure. Each address gets ``PASSWORD_ATTEMPTS``."""
+    from django.http import HttpResponse
+    from django.utils.translation import gettext as _
+
+    from site_config import ratelimit
+
+    def view(request, *args, **kwargs):
+        limit, period = PASSWORD_ATTEMPTS
+        if request.method == "POST" and not ratelimit.hit(
+            scope, ratelimit.client_ip(request), limit=limit, period=period
+        ):
+            message = _("Too many password attempts. Please try again in a few minutes.")
+            return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        return wagtail_view(request, *args, **kwargs)
+
+    return view
+
+
+def page_password(request, *args, **kwargs):
+    from wagtail.views import authenticate_with_password
+
+    return _password_guarded(authenticate_with_password, "page-password")(request, *args, **kwargs)
+
+
+def document_password(request, *args, **kwargs):
+    from wagtail.documents.views.serve import authenticate_with_password
+
+    return _password_guarded(authenticate_with_password, "document-password")(
+        request, *args, **kwargs
+    )

@@ -239,3 +239,30 @@ def test_feedback_comments_count_against_the_feedback_limit(client, help_center,
     assert "Too many answers from your connection" in _messages(refused)
     feedback = ArticleFeedback.objects.get(page=article)
     assert (feedback.reason, feedback.comment) == ("unclear", "Too long.")
+
+
+def test_guesses_at_a_page_password_are_limited(client, help_center, monkeypatch):
+    """Wagtail's form for a password-protected page counts no attempts by itself."""
+    from wagtail.models import PageViewRestriction
+
+    from site_config import views
+    from tests.factories import FaqPageFactory, TopicPageFactory
+
+    monkeypatch.setattr(views, "PASSWORD_ATTEMPTS", (3, 600))
+    topic = TopicPageFactory(parent=help_center["en"], title="Partners", slug="partners")
+    page = FaqPageFactory(parent=topic, title="Partner terms", slug="partner-terms")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="s3cret-partner"
+    )
+    url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
+    assert client.get(page.url).status_code == 200  # the password form
+    for _ in range(3):
+        wrong = client.post(url, {"password": "guess", "return_url": page.url})
+        assert wrong.status_code == 200  # the form again, with its error
+    refused = client.post(url, {"password": "s3cret-partner", "return_url": page.url})
+    assert refused.status_code == 429
+    assert "Partner terms" not in client.get(page.url).content.decode()
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    right = other.post(url, {"password": "s3cret-partner", "return_url": page.url})
+    assert right.status_code == 302
+    assert "Partner terms" in other.get(page.url).content.decode()
