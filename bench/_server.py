@@ -401,3 +401,24 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))
     return ordered[index]
+
+
+def add_service_arguments(parser, *, name: str, redis_db: int) -> None:
+    """``--database-url`` and ``--redis-url``: the PostgreSQL database the run drops and
+    creates, and the Redis database it empties (``<NAME>_DATABASE_URL``,
+    ``<NAME>_REDIS_URL`` in the environment)."""
+    import os
+
+    variable = name.upper()
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            f"{variable}_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/helpcenter_{name}"
+        ),
+        help=f"PostgreSQL database to DROP and create ({variable}_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get(f"{variable}_REDIS_URL", f"redis://127.0.0.1:6379/{redis_db}"),
+        help=f"Redis database for the app; emptied first ({variable}_REDIS_URL)",
+    )

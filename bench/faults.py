@@ -64,18 +64,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--drain-timeout", type=float, default=60, help="seconds the task backlog may take"
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "FAULTS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helpcenter_faults"
-        ),
-        help="PostgreSQL database to DROP and create (FAULTS_DATABASE_URL)",
-    )
-    parser.add_argument(
-        "--redis-url",
-        default=os.environ.get("FAULTS_REDIS_URL", "redis://127.0.0.1:6379/6"),
-        help="Redis database for the app; emptied first (FAULTS_REDIS_URL)",
-    )
+    _server.add_service_arguments(parser, name="faults", redis_db=6)
     return parser.parse_args()
 
 

@@ -90,18 +90,7 @@ def arguments() -> argparse.Namespace:
         default=2.0,
         help="cached article median / static copy median may not exceed this",
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helpcenter_load"
-        ),
-        help="PostgreSQL database to DROP and create (LOAD_DATABASE_URL)",
-    )
-    parser.add_argument(
-        "--redis-url",
-        default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/5"),
-        help="Redis database for the app; emptied first (LOAD_REDIS_URL)",
-    )
+    _server.add_service_arguments(parser, name="load", redis_db=5)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=2026)

@@ -1,5 +1,8 @@
+from contextlib import contextmanager
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from wagtail.models import Locale
 
 from kb.models import HelpCenterPage
@@ -26,6 +29,23 @@ def load_help_center() -> None:
     for code in ("tr", "de"):
         locale = Locale.objects.get(language_code=code)
         kb_demo._ensure_home_translation(home, locale, kb_demo.HOMES[code])
+
+
+@contextmanager
+def built_once_for_the_module(django_db_blocker, build):
+    """For a module-scoped fixture: the help center and what ``build()`` makes, created
+    once inside a transaction (as Django's setUpTestData does) and rolled back after the
+    module; each test runs in a savepoint inside it and sees the data as built. Yields
+    what ``build()`` returned (ids: the tests fetch fresh objects)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_help_center()
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

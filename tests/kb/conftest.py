@@ -2,7 +2,6 @@ import json
 import re
 
 import pytest
-from django.db import transaction
 from wagtail.models import Locale, Page
 
 from tests.factories import (
@@ -31,22 +30,17 @@ def translate(page, language: str, **fields):
 
 @pytest.fixture(scope="module")
 def _kb_tree_ids(django_db_setup, django_db_blocker):
-    """Built once per module inside a transaction (as Django's setUpTestData does); each
-    test then runs in a savepoint inside it and sees the tree as built."""
-    from tests.conftest import load_help_center
+    """The tree's page ids, built once for the module."""
+    from tests.conftest import built_once_for_the_module
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            load_help_center()
-            yield {
-                language: {kind: page.pk for kind, page in pages.items()}
-                for language, pages in _build_tree().items()
-            }
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    def build():
+        return {
+            language: {kind: page.pk for kind, page in pages.items()}
+            for language, pages in _build_tree().items()
+        }
+
+    with built_once_for_the_module(django_db_blocker, build) as ids:
+        yield ids
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import re
 
 import pytest
 from django.contrib.syndication.views import Feed
-from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Locale, Page, PageViewRestriction
 
@@ -70,19 +69,11 @@ def _restrict(page, kind: str) -> None:
 
 @pytest.fixture(scope="module")
 def _site_ids(django_db_setup, django_db_blocker):
-    """Built once per module inside a transaction (as tests/kb/conftest.py does); each test
-    runs in a savepoint inside it."""
-    from tests.conftest import load_help_center
+    """Public and hidden pages, built once for the module."""
+    from tests.conftest import built_once_for_the_module
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            load_help_center()
-            yield _build_site()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with built_once_for_the_module(django_db_blocker, lambda: _build_site()) as ids:
+        yield ids
 
 
 def _build_site() -> dict:

@@ -22,7 +22,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,19 +94,13 @@ def pack(texts: list[str], limit: int) -> list[list[int]]:
 
 @pytest.fixture(scope="module")
 def _world_ids(django_db_setup, django_db_blocker, xss_payloads):
-    """Built once per module inside a transaction (as tests/kb/conftest.py does); each test
-    runs in a savepoint inside it."""
-    from tests.conftest import load_help_center
+    """The corpus in every place, built once for the module."""
+    from tests.conftest import built_once_for_the_module
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            load_help_center()
-            yield _build_world([payload for _line, payload in xss_payloads])
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with built_once_for_the_module(
+        django_db_blocker, lambda: _build_world([payload for _line, payload in xss_payloads])
+    ) as ids:
+        yield ids
 
 
 def _build_world(payloads: list[str]) -> dict:
