@@ -95,6 +95,7 @@ def test_a_customer_who_found_nothing_asks_in_german_and_accepts_the_answer(
 
     page.goto("/de/forum/")
     page.get_by_role("link", name="Frage stellen").first.click()
+    page.wait_for_url("**/de/forum/ask/**")  # loaded: its script listens to the typing
     title = page.get_by_label("Deine Frage in einer Zeile")
     title.fill("Rücksendung Etikett")
     expect(page.get_by_role("link", name="Wie funktioniert die Rücksendung?")).to_be_visible()
