@@ -17,11 +17,9 @@ from tests.factories import PolicyPageFactory, TopicPageFactory, policy_sections
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_customer_at_night_on_a_phone_finds_the_return_period_in_turkish(page, help_center):
-    """Types "iade süresi" in the header box, picks a suggestion, reads the policy, opens
-    its change history, and says it helped."""
-    from kb.models import ArticleFeedback
-
+@pytest.fixture
+def return_policy(help_center):
+    """A Turkish return policy in its second version: the period went from 14 to 30 days."""
     topic = TopicPageFactory(parent=help_center["tr"], title="İade", slug="iade")
     policy = PolicyPageFactory(
         parent=topic, title="İade süresi ve koşulları", slug="iade-suresi",
@@ -31,6 +29,13 @@ def test_a_customer_at_night_on_a_phone_finds_the_return_period_in_turkish(page,
     policy.body = policy_sections(("İade süresi", "Ürünü 30 gün içinde iade edebilirsiniz."))
     policy.change_note = "İade süresi 14 günden 30 güne çıktı."
     policy.save_revision().publish()
+    return policy
+
+
+def test_a_customer_at_night_on_a_phone_finds_the_return_period_in_turkish(page, return_policy):
+    """Types "iade süresi" in the header box, picks a suggestion, reads the policy, opens
+    its change history, and says it helped."""
+    from kb.models import ArticleFeedback
 
     page.goto("/tr/")
     box = page.locator("#header-search-input")
@@ -52,7 +57,7 @@ def test_a_customer_at_night_on_a_phone_finds_the_return_period_in_turkish(page,
 
     page.get_by_role("button", name="Evet", exact=True).click()
     expect(page.get_by_text("Bu makaleyi faydalı buldunuz.")).to_be_visible()
-    assert ArticleFeedback.objects.filter(page=policy, helpful=True).count() == 1
+    assert ArticleFeedback.objects.filter(page=return_policy, helpful=True).count() == 1
 
 
 def test_a_customer_who_found_nothing_asks_in_german_and_accepts_the_answer(
@@ -257,19 +262,10 @@ def tab_to(page, target, *, limit: int = 80) -> None:
     raise AssertionError(f"{target} never got the focus in {limit} Tab presses")
 
 
-def test_the_turkish_customer_journey_with_the_keyboard_only(page, help_center):
+def test_the_turkish_customer_journey_with_the_keyboard_only(page, return_policy):
     """The first journey again without a mouse: every step by Tab, arrows and Enter, and
     the focus always visible."""
     from kb.models import ArticleFeedback
-
-    topic = TopicPageFactory(parent=help_center["tr"], title="İade", slug="iade")
-    policy = PolicyPageFactory(
-        parent=topic, title="İade süresi ve koşulları", slug="iade-suresi",
-        body=policy_sections(("İade süresi", "Ürünü 14 gün içinde iade edebilirsiniz.")),
-    )  # fmt: skip
-    policy.body = policy_sections(("İade süresi", "Ürünü 30 gün içinde iade edebilirsiniz."))
-    policy.change_note = "İade süresi 14 günden 30 güne çıktı."
-    policy.save_revision().publish()
 
     page.goto("/tr/")
     tab_to(page, page.locator("#header-search-input"))
@@ -295,7 +291,7 @@ def test_the_turkish_customer_journey_with_the_keyboard_only(page, help_center):
     tab_to(page, page.get_by_role("button", name="Evet", exact=True))
     page.keyboard.press("Enter")
     expect(page.get_by_text("Bu makaleyi faydalı buldunuz.")).to_be_visible()
-    assert ArticleFeedback.objects.filter(page=policy, helpful=True).count() == 1
+    assert ArticleFeedback.objects.filter(page=return_policy, helpful=True).count() == 1
 
 
 def editorial_roles():
