@@ -212,6 +212,7 @@ class Recorder:
         self.requests = 0
         self.posts_stored = 0
         self.posts_skipped = 0
+        self.views = 0
         self.lock = threading.Lock()
 
     def add(self, kind: str, started: float, response=None, error: str = "") -> None:
@@ -384,6 +385,7 @@ def main() -> int:
                     )
                 )
             warm_up(base_url, content)
+            views_before = views_written()
             actions = plan(content, args.requests, random.Random(args.seed))  # noqa: S311
             print(
                 f"Driving up to {args.requests} requests for up to {args.seconds:.0f} s, "
@@ -393,6 +395,7 @@ def main() -> int:
                 base_url, actions, Members(browsers, content["post_limits"]), args, args.seed
             )
             stored = stored_replies(members)
+            recorder.views = views_written() - views_before
             alone = one_at_a_time(base_url, content["cached_article"])
             if not app.running:
                 recorder.examples.append(f"gunicorn died:\n{app.log_tail()}")
@@ -440,6 +443,22 @@ def render_cached_article(path: str) -> bytes:
     return response.content
 
 
+def views_written() -> int:
+    """Every article view counted so far, once the counts waiting in Redis are written
+    (a flush another process started may hold them for a moment)."""
+    from django.db.models import Sum
+
+    from kb import view_counts
+    from kb.models import ArticleDailyViews
+
+    deadline = time.monotonic() + 10
+    while view_counts.flush() or view_counts.waiting():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{view_counts.waiting()} views still waiting to be written")
+        time.sleep(0.05)
+    return ArticleDailyViews.objects.aggregate(total=Sum("views"))["total"] or 0
+
+
 def stored_replies(members) -> int:
     from forum.models import Post
     from forum.models.threads import Visibility
@@ -483,6 +502,12 @@ def report(args, recorder, elapsed: float, stored: int, alone: dict, total: floa
         failures.append(f"{recorder.posts_stored} replies accepted but {stored} stored")
     if ratio is None or ratio > args.max_ratio:
         failures.append(f"cached article / static copy x{ratio} (goal <= {args.max_ratio})")
+    reads = sum(
+        len(recorder.timings[kind]) - recorder.errors.get(kind, 0)
+        for kind in ("article", "cached_article")
+    )
+    if recorder.views != reads:
+        failures.append(f"{reads} article reads but {recorder.views} views counted")
     if not alone["same_bytes"]:
         failures.append("the static copy is not the article's bytes")
 
@@ -503,6 +528,7 @@ def report(args, recorder, elapsed: float, stored: int, alone: dict, total: floa
             else ""
         )
     )
+    print(f"article views: {reads} read, {recorder.views} counted")
     print(
         f"cached article median {cached:.1f} ms / its static copy {static:.1f} ms: "
         f"x{ratio} (goal <= {args.max_ratio})"
@@ -528,6 +554,7 @@ def report(args, recorder, elapsed: float, stored: int, alone: dict, total: floa
             "stored": stored,
             "left_out": recorder.posts_skipped,
         },
+        "article_views": {"read": reads, "counted": recorder.views},
         "cached_article_vs_static": {
             "cached_p50_ms": round(cached, 1),
             "static_p50_ms": round(static, 1),

@@ -9,9 +9,11 @@ request reaches the cached copy: pages with a query string are never cached.
 Every change to the page tree (publish, unpublish, move, delete, a draft saved, privacy
 changed) moves the cache to a new generation, so readers never see an old page after a
 publish; what a page shows besides (popular articles) may lag ``KB_PAGE_CACHE_SECONDS``.
-A view is still counted on every hit.
+Each kept page remembers its generation, so a hit is one cache round trip for both, and
+a view is still counted on every hit (``kb.view_counts``: one more, not a database query).
 """
 
+import hashlib
 import re
 import time
 
@@ -20,19 +22,18 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
+from kb import view_counts
+
 GENERATION_KEY = "kb:pages:generation"
 PLACEHOLDER = "%%kb-csrf-token%%"
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 
 
-def _generation() -> int:
-    found = cache.get(GENERATION_KEY)
-    if found is None:
-        # A fresh number, never one an earlier generation used (the key may have been
-        # evicted): the time in nanoseconds.
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        found = cache.get(GENERATION_KEY)
-    return found
+def _start_generation() -> int:
+    # A fresh number, never one an earlier generation used (the key may have been evicted):
+    # the time in nanoseconds.
+    cache.add(GENERATION_KEY, time.time_ns(), None)
+    return cache.get(GENERATION_KEY)
 
 
 def forget_all() -> None:
@@ -55,7 +56,9 @@ def _eligible(request) -> bool:
 
 
 def _key(request) -> str:
-    return f"kb:page:{_generation()}:{request.get_host()}:{request.path}"
+    # Hashed: a path may hold spaces or run past a cache key's length.
+    where = hashlib.blake2b(f"{request.get_host()}{request.path}".encode(), digest_size=16)
+    return f"kb:page:{where.hexdigest()}"
 
 
 def offer(request, response, *, count_view_of: int | None = None) -> None:
@@ -77,14 +80,18 @@ class AnonymousPageCacheMiddleware:
         if not _eligible(request):
             return self.get_response(request)
         key = _key(request)
-        kept = cache.get(key)
-        if kept is not None:
+        # One round trip: the page and the generation it must belong to.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or _start_generation()
+        kept = found.get(key)
+        if kept is not None and kept["generation"] == generation:
             return self._serve(request, kept)
         response = self.get_response(request)
         marked = getattr(response, "kb_page_cache", None)
         if marked is not None and response.status_code == 200 and not response.streaming:
             body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", response.content.decode())
             kept = {
+                "generation": generation,
                 "body": body,
                 "content_type": response["Content-Type"],
                 "count_view_of": marked["count_view_of"],
@@ -98,9 +105,7 @@ class AnonymousPageCacheMiddleware:
         if PLACEHOLDER in body:
             body = body.replace(PLACEHOLDER, get_token(request))
         if kept["count_view_of"] and request.method == "GET":
-            from kb import services
-
-            services.view_record(page_id=kept["count_view_of"])
+            view_counts.count(kept["count_view_of"])
         response = HttpResponse(body, content_type=kept["content_type"])
         response["X-Page-Cache"] = "hit"
         return response

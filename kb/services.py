@@ -5,13 +5,12 @@ import logging
 import bleach
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
+from kb import view_counts
 from kb.models import (
     ArticleChangeSubscription,
-    ArticleDailyViews,
     ArticleFeedback,
     ArticleImprovement,
     PolicyPage,
@@ -80,16 +79,9 @@ def change_subscribe(*, page: Page, user) -> ArticleChangeSubscription:
 
 
 def view_record(*, page: Page | None = None, page_id: int | None = None) -> None:
-    """Count a view of an article for today (one UPDATE, an INSERT once a day)."""
-    page_id = page.pk if page is not None else page_id
-    today = timezone.localdate()
-    todays = ArticleDailyViews.objects.filter(page_id=page_id, day=today)
-    if not todays.update(views=F("views") + 1):
-        try:
-            with transaction.atomic():
-                ArticleDailyViews.objects.create(page_id=page_id, day=today, views=1)
-        except IntegrityError:
-            todays.update(views=F("views") + 1)
+    """Count a view of an article for today: counted in the cache and added to
+    ``ArticleDailyViews`` in batches (``kb.view_counts``), not an UPDATE per read."""
+    view_counts.count(page.pk if page is not None else page_id)
 
 
 def policy_version_record(*, page: PolicyPage, revision) -> PolicyVersion:

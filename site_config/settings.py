@@ -195,7 +195,8 @@ REDIS_URL = _env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, sharing one client per connection pool (site_config/cache.py).
+            "BACKEND": "site_config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "helpcenter",
             "TIMEOUT": 300,
@@ -425,6 +426,9 @@ LOGGING = {
 # Whole pages kept for anonymous readers (kb.page_cache), renewed on any publish; 0 turns it
 # off. What a page lists besides its own content (popular articles) may lag this long.
 KB_PAGE_CACHE_SECONDS = _env_int("KB_PAGE_CACHE_SECONDS", 300)
+# Article views are counted in the cache and added to the table this often (kb.view_counts);
+# 0 writes each view at once (tests, where a query count must not depend on the clock).
+KB_VIEW_FLUSH_SECONDS = _env_int("KB_VIEW_FLUSH_SECONDS", 0 if TESTING else 60)
 
 # Forum -------------------------------------------------------------------------------------
 

@@ -64,12 +64,17 @@ def compiled_catalogs():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached pages live in the cache: no test sees another's."""
+    """Rate-limit counters, cached pages and uncounted views live in the cache (or, for
+    views, the process): no test sees another's."""
     from django.core.cache import cache
 
+    from kb import view_counts
+
     cache.clear()
+    view_counts.clear()
     yield
     cache.clear()
+    view_counts.clear()
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_environment_variables_reach_the_settings():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "site_config.cache.RedisCache",
         "django.core.mail.backends.smtp.EmailBackend",
         "django_tasks_db.DatabaseBackend",
         "http://search.internal:9200",
