@@ -104,8 +104,24 @@ class AnonymousPageCacheMiddleware:
         body = kept["body"]
         if PLACEHOLDER in body:
             body = body.replace(PLACEHOLDER, get_token(request))
-        if kept["count_view_of"] and request.method == "GET":
-            view_counts.count(kept["count_view_of"])
-        response = HttpResponse(body, content_type=kept["content_type"])
+        response = KeptPageResponse(body, content_type=kept["content_type"])
+        if request.method == "GET":
+            response.count_view_of = kept["count_view_of"]
         response["X-Page-Cache"] = "hit"
         return response
+
+
+class KeptPageResponse(HttpResponse):
+    """A page from the cache; its view is counted once the reader has it: the WSGI server
+    calls ``close()`` after sending the body, so the count's round trip to the cache is
+    not part of the reader's wait."""
+
+    count_view_of: int | None = None
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            if self.count_view_of:
+                view_counts.count(self.count_view_of)
+                self.count_view_of = None
