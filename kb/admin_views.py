@@ -117,4 +117,5 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["stale"] = reports.stale_translations()
         context["untranslated"] = reports.untranslated()
+        context["in_progress"] = reports.translations_in_progress()
         return context

@@ -180,6 +180,19 @@ def stale_translations():
     )
 
 
+def translations_in_progress(language_code: str | None = None):
+    """Translations started in the translation editor and never published: readers of
+    that language still see the original, with a notice."""
+    from kb.selectors import translation_in_progress
+
+    qs = (
+        Page.objects.filter(translation_in_progress(), depth__gt=2)
+        .select_related("locale")
+        .order_by("locale__language_code", "title")
+    )
+    return qs.filter(locale__language_code=language_code) if language_code else qs
+
+
 def untranslated(language_code: str | None = None):
     """Pages still shown from another language (aliases of the source)."""
     qs = (

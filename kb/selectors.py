@@ -3,7 +3,8 @@ queries, whatever the number of articles (the tests hold them to it)."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -27,6 +28,30 @@ def _article_types():
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_models(*ARTICLE_MODELS).values()
+
+
+def translation_in_progress() -> Q:
+    """Pages of another language that wagtail-localize made from an untranslated copy (an
+    alias) when an editor started translating, and that have not been published as a
+    translation yet. wagtail-localize keeps such a page live with the source's text until
+    then (``WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False`` only stops it
+    publishing that text as the translation), so readers, search and the sitemap treat it
+    as the copy it was. A published translation has a ``TranslationRecord``."""
+    source = Page.objects.filter(
+        translation_key=OuterRef("translation_key"), locale__language_code=settings.LANGUAGE_CODE
+    )
+    return (
+        Q(alias_of__isnull=True, translation_record__isnull=True)
+        & ~Q(locale__language_code=settings.LANGUAGE_CODE)
+        & Q(Exists(source))
+    )
+
+
+def shows_source_text() -> Q:
+    """Pages that show another page's text: copies of an untranslated page (aliases) and
+    translations in progress. They are not documents of their own (search, sitemap, lists
+    of articles); the page they show is."""
+    return Q(alias_of__isnull=False) | translation_in_progress()
 
 
 def readable(pages):
@@ -153,12 +178,19 @@ def is_subscribed(page: Page, user) -> bool:
 
 
 def fallback_source(page: Page) -> Page | None:
-    """For an untranslated article shown in another language (a wagtail-localize alias),
-    the page whose content it shows; None for a real translation."""
-    if not page.alias_of_id:
+    """For an untranslated article shown in another language (a wagtail-localize alias, or
+    a translation in progress), the page whose content it shows; None for a published
+    translation and for the source itself."""
+    if page.alias_of_id:
+        source = Page.objects.select_related("locale").get(pk=page.alias_of_id)
+        return source if source.locale_id != page.locale_id else None
+    if not Page.objects.filter(translation_in_progress(), pk=page.pk).exists():
         return None
-    source = Page.objects.select_related("locale").get(pk=page.alias_of_id)
-    return source if source.locale_id != page.locale_id else None
+    return (
+        Page.objects.select_related("locale")
+        .filter(translation_key=page.translation_key, locale__language_code=settings.LANGUAGE_CODE)
+        .first()
+    )
 
 
 def article_context(page, request) -> dict:
@@ -221,7 +253,7 @@ def popular_articles(language: str, limit: int = HOME_LIST_SIZE) -> list[Page]:
     home = HelpCenterPage.objects.filter(locale=locale, depth=2).first() if locale else None
     if home is None:
         return []
-    articles = articles_in(home).filter(alias_of__isnull=True)
+    articles = articles_in(home).exclude(shows_source_text())
     since = timezone.localdate() - timedelta(days=30)
     ids = list(
         ArticleDailyViews.objects.filter(page__in=articles, day__gte=since)

@@ -1,11 +1,14 @@
 """/sitemap.xml: every live public page of every language, each with its translations as
-hreflang alternates (aliases, which show another language's text, are left out)."""
+hreflang alternates (aliases and translations in progress, which show another language's
+text, are left out)."""
 
 from collections import defaultdict
 
 from django.conf import settings
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
+
+from kb.selectors import shows_source_text
 
 
 class HelpCenterSitemap(Sitemap):
@@ -18,7 +21,7 @@ class HelpCenterSitemap(Sitemap):
         return (
             pages.live()
             .public()
-            .filter(alias_of__isnull=True)
+            .exclude(shows_source_text())
             .select_related("locale")
             .order_by("path")
             .defer_streamfields()

@@ -1,9 +1,10 @@
 """The one pipeline that decides what is searchable and builds its documents; backends only
 store and query what it gives them.
 
-Searchable: live, public, non-alias article pages of every language (each FAQ question is
-its own document, so a search finds the single question and links to its anchor), and
-visible forum threads with their visible replies. Never drafts, private pages, held or
+Searchable: live, public article pages of every language that have text of their own
+(not aliases or translations in progress: ``kb.selectors.shows_source_text``), each FAQ
+question its own document, so a search finds the single question and links to its anchor;
+and visible forum threads with their visible replies. Never drafts, private pages, held or
 hidden posts, or threads merged into another.
 """
 
@@ -113,11 +114,13 @@ def _text(value) -> str:
 def searchable_page(page_id: int):
     """The page as its specific type when it should be searchable, else None."""
     from kb.models import ARTICLE_MODELS
+    from kb.selectors import shows_source_text
 
     page = (
         Page.objects.live()
         .public()
-        .filter(pk=page_id, alias_of__isnull=True)
+        .filter(pk=page_id)
+        .exclude(shows_source_text())
         .select_related("locale")
         .first()
     )
@@ -267,12 +270,14 @@ def all_sources():
     from forum.models import Thread
     from forum.models.threads import Visibility
     from kb.models import ARTICLE_MODELS
+    from kb.selectors import shows_source_text
 
     types = ContentType.objects.get_for_models(*ARTICLE_MODELS).values()
     page_ids = (
         Page.objects.live()
         .public()
-        .filter(alias_of__isnull=True, content_type__in=types)
+        .filter(content_type__in=types)
+        .exclude(shows_source_text())
         .values_list("pk", flat=True)
     )
     thread_ids = Thread.objects.filter(

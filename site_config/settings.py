@@ -335,6 +335,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# "Translate this page" must not publish the source's text as the translation (wagtail-
+# localize's default publishes at once when the source is live): a translation goes live
+# when its translator publishes it. Until then readers see the original with the "not yet
+# in your language" notice (kb.selectors.translation_in_progress).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 
 # Wagtail ------------------------------------------------------------------------------------

@@ -97,3 +97,64 @@ def test_translation_editor_says_which_source_version_it_came_from(client, kb_tr
     assert "Out of date: the source was published again" in client.get(edit).content.decode()
     source_edit = client.get(reverse("wagtailadmin_pages:edit", args=[english.pk]))
     assert "Translated from" not in source_edit.content.decode()
+
+
+def test_a_translation_in_progress_shows_the_original_with_a_notice_until_it_is_published(
+    client, kb_tree, django_capture_on_commit_callbacks
+):
+    """ "Translate this page" turns the Turkish copy of an English-only article into a page
+    of its own at once (wagtail-localize), still holding the English text, and live. Until
+    the translator publishes, Turkish readers get the English text with the notice, and
+    neither search nor the sitemap takes it for a Turkish article. (With wagtail-localize's
+    default, the English text would be published as the translation: the commit callbacks
+    run here, so this test would see it.)"""
+    from wagtail_localize.models import Translation
+
+    from kb.reports import translations_in_progress
+    from search.documents import searchable_page
+
+    english = FaqPageFactory(parent=kb_tree["en"]["topic"], title="Gift cards", slug="gift-cards")
+    _sync("tr")
+    turkish_locale = Locale.objects.get(language_code="tr")
+    admin = get_user_model().objects.get(email="admin@example.com")
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
+            {"locales": [turkish_locale.pk]},
+        )
+    assert response.status_code == 302
+    turkish = english.get_translation(turkish_locale)
+    assert turkish.alias_of_id is None and turkish.live
+    assert not TranslationRecord.objects.filter(page=turkish).exists()
+    report = client.get(reverse("kb_translation_status")).content.decode()
+    assert turkish.title in report.split("Being translated")[1].split("Not translated yet")[0]
+    assert list(translations_in_progress("tr")) == [turkish.page_ptr]
+    client.logout()
+
+    html = client.get(turkish.url).content.decode()
+    assert '<article class="article" lang="en">' in html
+    assert "Bu makale henüz" in html
+    assert f'<link rel="canonical" href="{english.full_url}">' in html
+    assert turkish.full_url not in client.get("/sitemap.xml").content.decode()
+    assert searchable_page(turkish.pk) is None
+    assert searchable_page(english.pk) is not None
+
+    translation = Translation.objects.get(
+        source__object_id=english.translation_key, target_locale=turkish_locale
+    )
+    po = translation.export_po()
+    for entry in po:
+        entry.msgstr = "Hediye kartları" if entry.msgid == "Gift cards" else f"(tr) {entry.msgid}"
+    translation.import_po(po)
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(user=admin, publish=True)
+
+    turkish = Page.objects.get(pk=turkish.pk)  # its slug is translated too
+    html = client.get(turkish.url).content.decode()
+    assert "Hediye kartları" in html
+    assert "Bu makale henüz" not in html
+    assert '<article class="article" lang="en">' not in html
+    assert turkish.full_url in client.get("/sitemap.xml").content.decode()
+    assert searchable_page(turkish.pk) is not None
+    assert not translations_in_progress("tr").exists()
