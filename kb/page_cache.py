@@ -119,9 +119,11 @@ class KeptPageResponse(HttpResponse):
     count_view_of: int | None = None
 
     def close(self):
+        # Counted before Django's own close(), whose request_finished signal tidies the
+        # database connections a flush may use.
         try:
-            super().close()
-        finally:
             if self.count_view_of:
                 view_counts.count(self.count_view_of)
                 self.count_view_of = None
+        finally:
+            super().close()

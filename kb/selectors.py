@@ -31,20 +31,22 @@ def _article_types():
 
 
 def translation_in_progress() -> Q:
-    """Pages of another language that wagtail-localize made from an untranslated copy (an
-    alias) when an editor started translating, and that have not been published as a
-    translation yet. wagtail-localize keeps such a page live with the source's text until
-    then (``WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False`` only stops it
-    publishing that text as the translation), so readers, search and the sitemap treat it
-    as the copy it was. A published translation has a ``TranslationRecord``."""
-    source = Page.objects.filter(
-        translation_key=OuterRef("translation_key"), locale__language_code=settings.LANGUAGE_CODE
+    """Pages that wagtail-localize is translating from English and that have not been
+    published as a translation yet. "Translate this page" turns the untranslated copy (an
+    alias) into a page of its own at once, live and holding the English text, and keeps it
+    so until the translator publishes (``WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE =
+    False`` only stops it publishing that text as the translation); so readers, search and
+    the sitemap treat it as the copy it was. A published translation has a
+    ``TranslationRecord``; a page written in its own language first has no translation
+    from English into it."""
+    from wagtail_localize.models import Translation
+
+    from_english = Translation.objects.filter(
+        source__object_id=OuterRef("translation_key"),
+        source__locale__language_code=settings.LANGUAGE_CODE,
+        target_locale=OuterRef("locale"),
     )
-    return (
-        Q(alias_of__isnull=True, translation_record__isnull=True)
-        & ~Q(locale__language_code=settings.LANGUAGE_CODE)
-        & Q(Exists(source))
-    )
+    return Q(alias_of__isnull=True, translation_record__isnull=True) & Q(Exists(from_english))
 
 
 def shows_source_text() -> Q:
@@ -180,15 +182,17 @@ def is_subscribed(page: Page, user) -> bool:
 def fallback_source(page: Page) -> Page | None:
     """For an untranslated article shown in another language (a wagtail-localize alias, or
     a translation in progress), the page whose content it shows; None for a published
-    translation and for the source itself."""
+    translation and for the source itself. One query."""
     if page.alias_of_id:
         source = Page.objects.select_related("locale").get(pk=page.alias_of_id)
         return source if source.locale_id != page.locale_id else None
-    if not Page.objects.filter(translation_in_progress(), pk=page.pk).exists():
-        return None
+    in_progress = Page.objects.filter(translation_in_progress(), pk=page.pk)
     return (
-        Page.objects.select_related("locale")
+        Page.objects.live()
+        .select_related("locale")
         .filter(translation_key=page.translation_key, locale__language_code=settings.LANGUAGE_CODE)
+        .exclude(pk=page.pk)
+        .filter(Exists(in_progress))
         .first()
     )
 

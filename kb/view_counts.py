@@ -19,6 +19,7 @@ or a process is killed by force. That is a minute of "most read" figures, never 
 a reader wrote.
 """
 
+import atexit
 import logging
 import threading
 import time
@@ -43,7 +44,9 @@ PENDING_KEY = "kb:views:pending"
 FLUSHING_KEY = "kb:views:flushing"
 LOCK_KEY = "kb:views:flush-lock"
 DUE_KEY = "kb:views:flush-due"
-LOCK_SECONDS = 60
+# A flush holds the lock at most this long: one whose database write outlasts it (a
+# database stuck for minutes) could have its counts added twice by the next.
+LOCK_SECONDS = 300
 
 
 def count(page_id: int) -> None:
@@ -53,7 +56,10 @@ def count(page_id: int) -> None:
     if interval <= 0:
         _add(page_id, today, 1)
     elif _store().add(f"{page_id}:{today.isoformat()}", interval):
-        flush()
+        try:
+            flush()
+        except Exception:  # noqa: BLE001 - a reader's page never fails for a view count
+            logger.exception("Article views not flushed; the next flush takes them")
 
 
 def flush() -> int:
@@ -101,10 +107,15 @@ class _ProcessStore:
         self.lock = threading.Lock()
         self.counts: Counter[str] = Counter()
         self.last_flush = time.monotonic()
+        self.flush_at_exit = False
 
     def add(self, field: str, interval: int) -> bool:
         with self.lock:
             self.counts[field] += 1
+            if not self.flush_at_exit:
+                # A process that stops (a gunicorn worker recycled) writes what it holds.
+                atexit.register(flush)
+                self.flush_at_exit = True
             return time.monotonic() - self.last_flush >= interval
 
     def flush(self, write) -> int:
@@ -115,11 +126,10 @@ class _ProcessStore:
             return 0
         try:
             return write(dict(counts))
-        except DatabaseError:
-            logger.exception("Article views not written; kept for the next flush")
+        except Exception:
             with self.lock:
-                self.counts.update(counts)
-            return 0
+                self.counts.update(counts)  # kept for the next flush
+            raise
 
     def waiting(self) -> int:
         with self.lock:
@@ -158,10 +168,13 @@ class _RedisStore:
             return False
 
     def flush(self, write) -> int:
-        pending, flushing, lock = (self._key(k) for k in (PENDING_KEY, FLUSHING_KEY, LOCK_KEY))
+        from redis.exceptions import LockError
+
+        pending, flushing = self._key(PENDING_KEY), self._key(FLUSHING_KEY)
         client = self._client(pending)
-        token = str(time.time_ns())
-        if not client.set(lock, token, nx=True, ex=LOCK_SECONDS):
+        # redis-py's lock: a token of its own, released only by its holder (a Lua script).
+        lock = client.lock(self._key(LOCK_KEY), timeout=LOCK_SECONDS, blocking=False)
+        if not lock.acquire():
             return 0  # another process is flushing
         added = 0
         try:
@@ -179,8 +192,10 @@ class _RedisStore:
             # The counts stay under FLUSHING_KEY; the next flush adds them.
             logger.exception("Article views not written; kept for the next flush")
         finally:
-            if client.get(lock) == token.encode():
-                client.delete(lock)
+            try:
+                lock.release()
+            except LockError:
+                logger.warning("Article view flush outlasted its lock (%s s)", LOCK_SECONDS)
         return added
 
     def waiting(self) -> int:

@@ -158,3 +158,30 @@ def test_a_translation_in_progress_shows_the_original_with_a_notice_until_it_is_
     assert turkish.full_url in client.get("/sitemap.xml").content.decode()
     assert searchable_page(turkish.pk) is not None
     assert not translations_in_progress("tr").exists()
+
+
+def test_a_page_written_in_turkish_first_is_never_taken_for_a_translation_in_progress(
+    client, kb_tree, django_capture_on_commit_callbacks
+):
+    """A Turkish original that an editor then translates into English has no record (it
+    is the source), and is still the Turkish page itself: no notice, searchable."""
+    from search.documents import searchable_page
+
+    turkish = FaqPageFactory(
+        parent=kb_tree["tr"]["topic"], title="Kargo takibi", slug="kargo-takibi"
+    )
+    client.force_login(get_user_model().objects.get(email="admin@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[turkish.pk]),
+            {"locales": [Locale.objects.get(language_code="en").pk]},
+        )
+    assert response.status_code == 302
+    assert turkish.get_translation(Locale.objects.get(language_code="en"))
+    client.logout()
+
+    html = client.get(turkish.url).content.decode()
+    assert "Bu makale henüz" not in html
+    assert '<article class="article" lang="en">' not in html
+    assert searchable_page(turkish.pk) is not None
+    assert turkish.full_url in client.get("/sitemap.xml").content.decode()

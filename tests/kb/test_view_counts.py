@@ -179,3 +179,24 @@ def test_redis_the_first_view_after_the_interval_flushes_in_whichever_process(kb
     cache.delete(view_counts.DUE_KEY)  # the interval has passed
     view_counts.count(page.pk)
     assert views_of(page) == 3
+
+
+def test_a_flush_that_fails_never_fails_the_page_and_keeps_the_counts(
+    client, kb_tree, buffered, monkeypatch
+):
+    from django.db import OperationalError
+
+    page = kb_tree["en"]["faq"]
+    client.get(page.url)
+
+    def database_down(counts):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(view_counts, "_write", database_down)
+    view_counts._process_store.last_flush = time.monotonic() - 61
+    assert Client().get(page.url)["X-Page-Cache"] == "hit"  # its flush failed after sending
+    assert Client().get(page.url).status_code == 200
+    assert view_counts.waiting() == 3
+    monkeypatch.undo()
+    assert view_counts.flush() == 3
+    assert views_of(page) == 3
