@@ -4,7 +4,7 @@ keeps its history and provenance in step with what readers see)."""
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from kb import page_cache, services
@@ -22,6 +22,20 @@ def on_page_published(sender, instance, revision=None, **kwargs):
 
         improvement = services.improvement_record(page=page, revision=revision)
         transaction.on_commit(lambda: notify_article_improved.enqueue(page.pk, improvement.pk))
+
+
+@receiver(page_unpublished)
+def on_page_unpublished(sender, instance, **kwargs):
+    """Wagtail unpublishes a page's copies (aliases) with it; a translation in progress is
+    such a copy (the English text, frozen when translating began) and goes with it too."""
+    from kb.selectors import translation_in_progress
+
+    if instance.locale_id == Locale.get_default().pk:
+        copies = Page.objects.live().filter(
+            translation_in_progress(), translation_key=instance.translation_key
+        )
+        for copy in copies:
+            copy.unpublish(log_action=False)
 
 
 @receiver(page_unpublished)

@@ -185,3 +185,29 @@ def test_a_page_written_in_turkish_first_is_never_taken_for_a_translation_in_pro
     assert '<article class="article" lang="en">' not in html
     assert searchable_page(turkish.pk) is not None
     assert turkish.full_url in client.get("/sitemap.xml").content.decode()
+
+
+def test_a_translation_in_progress_is_unpublished_with_its_english_page(
+    client, kb_tree, django_capture_on_commit_callbacks
+):
+    """As Wagtail does for the copies (aliases) of a page that is unpublished."""
+    english = FaqPageFactory(parent=kb_tree["en"]["topic"], title="Gift cards", slug="gift-cards")
+    _sync("tr")
+    turkish_locale = Locale.objects.get(language_code="tr")
+    client.force_login(get_user_model().objects.get(email="admin@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
+            {"locales": [turkish_locale.pk]},
+        )
+    turkish = english.get_translation(turkish_locale)
+    assert turkish.live
+    client.logout()
+
+    english.unpublish()
+
+    turkish.refresh_from_db()
+    assert not turkish.live
+    assert client.get(turkish.url).status_code == 404
+    kb_tree["en"]["faq"].unpublish()
+    assert Page.objects.get(pk=kb_tree["tr"]["faq"].pk).live  # a published translation stays
