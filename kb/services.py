@@ -120,6 +120,11 @@ def translation_record_update(*, page: Page) -> TranslationRecord | None:
     )
     if source is None:
         return None
+    if _nothing_translated(page, source) and not TranslationRecord.objects.filter(page=page):
+        # wagtail-localize published its page with the source's text in every place (its
+        # "Sync translated pages" with "Publish" ticked, before a translator wrote a word):
+        # still a translation in progress, which readers see as the original with a notice.
+        return None
     record, _ = TranslationRecord.objects.update_or_create(
         page=page,
         defaults={
@@ -129,6 +134,22 @@ def translation_record_update(*, page: Page) -> TranslationRecord | None:
         },
     )
     return record
+
+
+def _nothing_translated(page: Page, source: Page) -> bool:
+    """Whether wagtail-localize translates ``source`` into the page's language and none of
+    its text has been translated yet."""
+    from wagtail_localize.models import Translation
+
+    translation = Translation.objects.filter(
+        source__object_id=page.translation_key,
+        source__locale_id=source.locale_id,
+        target_locale_id=page.locale_id,
+    ).first()
+    if translation is None:
+        return False
+    total, translated = translation.get_progress()
+    return total > 0 and translated == 0
 
 
 def improvement_record(*, page: Page, revision) -> ArticleImprovement:

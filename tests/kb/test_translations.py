@@ -211,3 +211,38 @@ def test_a_translation_in_progress_is_unpublished_with_its_english_page(
     assert client.get(turkish.url).status_code == 404
     kb_tree["en"]["faq"].unpublish()
     assert Page.objects.get(pk=kb_tree["tr"]["faq"].pk).live  # a published translation stays
+
+
+def test_syncing_with_publish_before_a_word_is_translated_keeps_it_a_translation_in_progress(
+    client, kb_tree, django_capture_on_commit_callbacks
+):
+    """wagtail-localize's "Sync translated pages" with "Publish" ticked publishes every
+    translation of the page, including one nobody has written yet: the source's text.
+    That page stays a translation in progress (notice, not in search) until a translator
+    writes and publishes it."""
+    from wagtail_localize.models import TranslationSource
+
+    from search.documents import searchable_page
+
+    english = FaqPageFactory(parent=kb_tree["en"]["topic"], title="Gift cards", slug="gift-cards")
+    _sync("tr")
+    turkish_locale = Locale.objects.get(language_code="tr")
+    client.force_login(get_user_model().objects.get(email="admin@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
+            {"locales": [turkish_locale.pk]},
+        )
+    source = TranslationSource.objects.get(object_id=english.translation_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtail_localize:update_translations", args=[source.pk]),
+            {"publish_translations": "on"},
+        )
+    assert response.status_code == 302
+    turkish = english.get_translation(turkish_locale)
+    assert turkish.live_revision_id  # published by the sync
+    assert not TranslationRecord.objects.filter(page=turkish).exists()
+    client.logout()
+    assert "Bu makale henüz" in client.get(turkish.url).content.decode()
+    assert searchable_page(turkish.pk) is None
