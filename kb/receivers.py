@@ -13,10 +13,14 @@ from kb.models import ARTICLE_MODELS, PolicyPage
 
 @receiver(page_published)
 def on_page_published(sender, instance, revision=None, **kwargs):
+    from kb.selectors import translation_in_progress
+
     page = instance.specific
+    services.translation_record_update(page=page)
+    if Page.objects.filter(translation_in_progress(), pk=page.pk).exists():
+        return  # the source's text, published by wagtail-localize: nothing of its own yet
     if isinstance(page, PolicyPage) and not page.alias_of_id:
         services.policy_version_record(page=page, revision=revision)
-    services.translation_record_update(page=page)
     if isinstance(page, ARTICLE_MODELS) and page.notify_unhelpful_readers:
         from kb.tasks import notify_article_improved
 

@@ -120,7 +120,8 @@ def translation_record_update(*, page: Page) -> TranslationRecord | None:
     )
     if source is None:
         return None
-    if _nothing_translated(page, source) and not TranslationRecord.objects.filter(page=page):
+    recorded = TranslationRecord.objects.filter(page=page).exists()
+    if not recorded and _nothing_translated(page, source):
         # wagtail-localize published its page with the source's text in every place (its
         # "Sync translated pages" with "Publish" ticked, before a translator wrote a word):
         # still a translation in progress, which readers see as the original with a notice.

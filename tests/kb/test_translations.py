@@ -246,3 +246,33 @@ def test_syncing_with_publish_before_a_word_is_translated_keeps_it_a_translation
     client.logout()
     assert "Bu makale henüz" in client.get(turkish.url).content.decode()
     assert searchable_page(turkish.pk) is None
+
+
+def test_a_policy_published_before_it_is_translated_keeps_no_version_of_its_own(
+    client, kb_tree, django_capture_on_commit_callbacks
+):
+    """The change history of a Turkish policy lists Turkish versions only: a publish of the
+    English text by wagtail-localize is not one."""
+    from wagtail_localize.models import TranslationSource
+
+    from kb.models import PolicyVersion
+    from tests.factories import PolicyPageFactory
+
+    english = PolicyPageFactory(parent=kb_tree["en"]["topic"], title="Warranty", slug="warranty")
+    _sync("tr")
+    turkish_locale = Locale.objects.get(language_code="tr")
+    client.force_login(get_user_model().objects.get(email="admin@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
+            {"locales": [turkish_locale.pk]},
+        )
+        source = TranslationSource.objects.get(object_id=english.translation_key)
+        client.post(
+            reverse("wagtail_localize:update_translations", args=[source.pk]),
+            {"publish_translations": "on"},
+        )
+    turkish = english.get_translation(turkish_locale)
+    assert turkish.live_revision_id
+    assert not PolicyVersion.objects.filter(page=turkish).exists()
+    assert PolicyVersion.objects.filter(page=english).count() == 1
