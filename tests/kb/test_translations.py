@@ -3,6 +3,7 @@ out of date; search engines get every language in the sitemap with its alternate
 
 import re
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from wagtail.models import Locale, Page
@@ -99,8 +100,57 @@ def test_translation_editor_says_which_source_version_it_came_from(client, kb_tr
     assert "Translated from" not in source_edit.content.decode()
 
 
+class Editor:
+    """An editor in the Wagtail admin using wagtail-localize's own views, with commit
+    callbacks run as after a real request (wagtail-localize publishes on commit)."""
+
+    def __init__(self, client, capture):
+        self.client, self.capture = client, capture
+        self.user = get_user_model().objects.get(email="admin@example.com")
+
+    def start_translation(self, page, language: str = "tr") -> Page:
+        """ "Translate this page" into ``language``; returns the page it made or converted."""
+        locale = Locale.objects.get(language_code=language)
+        self.client.force_login(self.user)
+        with self.capture(execute=True):
+            response = self.client.post(
+                reverse("wagtail_localize:submit_page_translation", args=[page.pk]),
+                {"locales": [locale.pk]},
+            )
+        self.client.logout()
+        assert response.status_code == 302
+        return page.get_translation(locale)
+
+    def sync_and_publish(self, page) -> None:
+        """ "Sync translated pages" on the source, with "Publish" ticked."""
+        from wagtail_localize.models import TranslationSource
+
+        source = TranslationSource.objects.get(object_id=page.translation_key)
+        self.client.force_login(self.user)
+        with self.capture(execute=True):
+            response = self.client.post(
+                reverse("wagtail_localize:update_translations", args=[source.pk]),
+                {"publish_translations": "on"},
+            )
+        self.client.logout()
+        assert response.status_code == 302
+
+
+@pytest.fixture
+def editor(client, django_capture_on_commit_callbacks):
+    return Editor(client, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def gift_cards(kb_tree):
+    """An English-only article, copied (aliased) into the Turkish tree."""
+    page = FaqPageFactory(parent=kb_tree["en"]["topic"], title="Gift cards", slug="gift-cards")
+    _sync("tr")
+    return page
+
+
 def test_a_translation_in_progress_shows_the_original_with_a_notice_until_it_is_published(
-    client, kb_tree, django_capture_on_commit_callbacks
+    client, editor, gift_cards, django_capture_on_commit_callbacks
 ):
     """ "Translate this page" turns the Turkish copy of an English-only article into a page
     of its own at once (wagtail-localize), still holding the English text, and live. Until
@@ -113,20 +163,11 @@ def test_a_translation_in_progress_shows_the_original_with_a_notice_until_it_is_
     from kb.reports import translations_in_progress
     from search.documents import searchable_page
 
-    english = FaqPageFactory(parent=kb_tree["en"]["topic"], title="Gift cards", slug="gift-cards")
-    _sync("tr")
-    turkish_locale = Locale.objects.get(language_code="tr")
-    admin = get_user_model().objects.get(email="admin@example.com")
-    client.force_login(admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
-            {"locales": [turkish_locale.pk]},
-        )
-    assert response.status_code == 302
-    turkish = english.get_translation(turkish_locale)
+    english = gift_cards
+    turkish = editor.start_translation(english)
     assert turkish.alias_of_id is None and turkish.live
     assert not TranslationRecord.objects.filter(page=turkish).exists()
+    client.force_login(editor.user)
     report = client.get(reverse("kb_translation_status")).content.decode()
     assert turkish.title in report.split("Being translated")[1].split("Not translated yet")[0]
     assert list(translations_in_progress("tr")) == [turkish.page_ptr]
@@ -141,14 +182,14 @@ def test_a_translation_in_progress_shows_the_original_with_a_notice_until_it_is_
     assert searchable_page(english.pk) is not None
 
     translation = Translation.objects.get(
-        source__object_id=english.translation_key, target_locale=turkish_locale
+        source__object_id=english.translation_key, target_locale=turkish.locale
     )
     po = translation.export_po()
     for entry in po:
         entry.msgstr = "Hediye kartları" if entry.msgid == "Gift cards" else f"(tr) {entry.msgid}"
     translation.import_po(po)
     with django_capture_on_commit_callbacks(execute=True):
-        translation.save_target(user=admin, publish=True)
+        translation.save_target(user=editor.user, publish=True)
 
     turkish = Page.objects.get(pk=turkish.pk)  # its slug is translated too
     html = client.get(turkish.url).content.decode()
@@ -161,7 +202,7 @@ def test_a_translation_in_progress_shows_the_original_with_a_notice_until_it_is_
 
 
 def test_a_page_written_in_turkish_first_is_never_taken_for_a_translation_in_progress(
-    client, kb_tree, django_capture_on_commit_callbacks
+    client, kb_tree, editor
 ):
     """A Turkish original that an editor then translates into English has no record (it
     is the source), and is still the Turkish page itself: no notice, searchable."""
@@ -170,15 +211,7 @@ def test_a_page_written_in_turkish_first_is_never_taken_for_a_translation_in_pro
     turkish = FaqPageFactory(
         parent=kb_tree["tr"]["topic"], title="Kargo takibi", slug="kargo-takibi"
     )
-    client.force_login(get_user_model().objects.get(email="admin@example.com"))
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("wagtail_localize:submit_page_translation", args=[turkish.pk]),
-            {"locales": [Locale.objects.get(language_code="en").pk]},
-        )
-    assert response.status_code == 302
-    assert turkish.get_translation(Locale.objects.get(language_code="en"))
-    client.logout()
+    assert editor.start_translation(turkish, "en")
 
     html = client.get(turkish.url).content.decode()
     assert "Bu makale henüz" not in html
@@ -188,23 +221,13 @@ def test_a_page_written_in_turkish_first_is_never_taken_for_a_translation_in_pro
 
 
 def test_a_translation_in_progress_is_unpublished_with_its_english_page(
-    client, kb_tree, django_capture_on_commit_callbacks
+    client, kb_tree, editor, gift_cards
 ):
     """As Wagtail does for the copies (aliases) of a page that is unpublished."""
-    english = FaqPageFactory(parent=kb_tree["en"]["topic"], title="Gift cards", slug="gift-cards")
-    _sync("tr")
-    turkish_locale = Locale.objects.get(language_code="tr")
-    client.force_login(get_user_model().objects.get(email="admin@example.com"))
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
-            {"locales": [turkish_locale.pk]},
-        )
-    turkish = english.get_translation(turkish_locale)
+    turkish = editor.start_translation(gift_cards)
     assert turkish.live
-    client.logout()
 
-    english.unpublish()
+    gift_cards.unpublish()
 
     turkish.refresh_from_db()
     assert not turkish.live
@@ -214,65 +237,36 @@ def test_a_translation_in_progress_is_unpublished_with_its_english_page(
 
 
 def test_syncing_with_publish_before_a_word_is_translated_keeps_it_a_translation_in_progress(
-    client, kb_tree, django_capture_on_commit_callbacks
+    client, editor, gift_cards
 ):
     """wagtail-localize's "Sync translated pages" with "Publish" ticked publishes every
     translation of the page, including one nobody has written yet: the source's text.
     That page stays a translation in progress (notice, not in search) until a translator
     writes and publishes it."""
-    from wagtail_localize.models import TranslationSource
-
     from search.documents import searchable_page
 
-    english = FaqPageFactory(parent=kb_tree["en"]["topic"], title="Gift cards", slug="gift-cards")
-    _sync("tr")
-    turkish_locale = Locale.objects.get(language_code="tr")
-    client.force_login(get_user_model().objects.get(email="admin@example.com"))
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
-            {"locales": [turkish_locale.pk]},
-        )
-    source = TranslationSource.objects.get(object_id=english.translation_key)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("wagtail_localize:update_translations", args=[source.pk]),
-            {"publish_translations": "on"},
-        )
-    assert response.status_code == 302
-    turkish = english.get_translation(turkish_locale)
+    turkish = editor.start_translation(gift_cards)
+    editor.sync_and_publish(gift_cards)
+
+    turkish.refresh_from_db()
     assert turkish.live_revision_id  # published by the sync
     assert not TranslationRecord.objects.filter(page=turkish).exists()
-    client.logout()
     assert "Bu makale henüz" in client.get(turkish.url).content.decode()
     assert searchable_page(turkish.pk) is None
 
 
-def test_a_policy_published_before_it_is_translated_keeps_no_version_of_its_own(
-    client, kb_tree, django_capture_on_commit_callbacks
-):
+def test_a_policy_published_before_it_is_translated_keeps_no_version_of_its_own(kb_tree, editor):
     """The change history of a Turkish policy lists Turkish versions only: a publish of the
     English text by wagtail-localize is not one."""
-    from wagtail_localize.models import TranslationSource
-
     from kb.models import PolicyVersion
     from tests.factories import PolicyPageFactory
 
     english = PolicyPageFactory(parent=kb_tree["en"]["topic"], title="Warranty", slug="warranty")
     _sync("tr")
-    turkish_locale = Locale.objects.get(language_code="tr")
-    client.force_login(get_user_model().objects.get(email="admin@example.com"))
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("wagtail_localize:submit_page_translation", args=[english.pk]),
-            {"locales": [turkish_locale.pk]},
-        )
-        source = TranslationSource.objects.get(object_id=english.translation_key)
-        client.post(
-            reverse("wagtail_localize:update_translations", args=[source.pk]),
-            {"publish_translations": "on"},
-        )
-    turkish = english.get_translation(turkish_locale)
+    turkish = editor.start_translation(english)
+    editor.sync_and_publish(english)
+
+    turkish.refresh_from_db()
     assert turkish.live_revision_id
     assert not PolicyVersion.objects.filter(page=turkish).exists()
     assert PolicyVersion.objects.filter(page=english).count() == 1
