@@ -73,7 +73,8 @@ bench: $(VENV)/.dev-installed compilemessages
 
 # The app under gunicorn with production settings, PostgreSQL and Redis, on loopback, bounded
 # in requests and time (README "Load and faults"). Each drops and creates its own database:
-# helpcenter_load, helpcenter_faults (--database-url to change). Options: LOAD_ARGS="--requests
+# helpcenter_load, helpcenter_faults (--database-url to change), a copy of the migrated demo
+# database helpcenter_bench_template while the code that built it is unchanged. Options: LOAD_ARGS="--requests
 # 5000 --seconds 300 --concurrency 16", FAULTS_ARGS="--voters 40".
 load: $(VENV)/.dev-installed compilemessages
 	$(PY) bench/load.py $(LOAD_ARGS)

@@ -1,6 +1,7 @@
-"""What ``bench/load.py`` and ``bench/faults.py`` share: a fresh PostgreSQL database with the
-demo, the app under gunicorn with production settings on a loopback port, the task worker and
-the Elasticsearch emulator as subprocesses, and an HTTP client that behaves like a browser.
+"""What ``bench/load.py`` and ``bench/faults.py`` share: a fresh PostgreSQL database with
+the demo (copied from a template kept while the code is unchanged), the app under gunicorn
+with production settings on a loopback port, the task worker and the Elasticsearch emulator
+as subprocesses, and an HTTP client that behaves like a browser.
 
 Every subprocess starts in its own process group and is stopped as a whole group: gunicorn's
 workers and the emulator's server outlive their parent when only the parent is killed.
@@ -25,6 +26,7 @@ import contextlib
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -43,7 +45,14 @@ RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 # Never dropped, whatever the command line says: the server's own and the ones the test
 # runs use.
-PROTECTED_DATABASES = {"postgres", "template0", "template1", "test", "scratch"}
+PROTECTED_DATABASES = {
+    "postgres",
+    "template0",
+    "template1",
+    "test",
+    "scratch",
+    "helpcenter_bench_template",
+}
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -62,8 +71,9 @@ def stop_on_sigterm() -> None:
 # --- data --------------------------------------------------------------------------------
 
 
-def fresh_database(url: str) -> None:
-    """Drop and create the database named in ``url`` (a PostgreSQL URL)."""
+def fresh_database(url: str, *, template: str = "") -> None:
+    """Drop and create the database named in ``url`` (a PostgreSQL URL), empty or as a
+    copy of ``template``."""
     import psycopg
     from psycopg import sql
 
@@ -77,7 +87,12 @@ def fresh_database(url: str) -> None:
     with psycopg.connect(server, autocommit=True) as connection:
         database = sql.Identifier(name)
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(database))
+        if template:
+            connection.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(database, sql.Identifier(template))
+            )
+        else:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(database))
 
 
 def flush_redis(url: str) -> None:
@@ -155,17 +170,83 @@ def step(label: str):
     print(f"  {label}: {time.perf_counter() - started:.0f} s", flush=True)
 
 
+# The migrated database with the demo, kept between runs (``make load`` then ``make faults``
+# in CI) while the code that builds it is unchanged: a copy costs seconds, a build a minute.
+TEMPLATE_DATABASE = "helpcenter_bench_template"
+TEMPLATE_MEDIA = RESULTS / "template-media"
+# What the database and media of a fresh build depend on: the apps' code, migrations and
+# demo content, and the pinned requirements.
+SOURCES = ("kb", "forum", "search", "site_config", "requirements")
+
+
+def source_fingerprint() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".mo":
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def prepare_database(env: dict, log: Path) -> None:
-    """Fresh database, migrations, the demo and the static files. The demo's tasks are
-    dropped (dummy backend): its last step reconciles every index anyway, and a backlog of
-    demo tasks would keep the worker busy while the run measures."""
-    fresh_database(env["DATABASE_URL"])
-    with step("migrate"):
-        manage(env, "migrate", "--noinput", log=log)
-    with step("load_demo"):
-        manage(env, "load_demo", log=log, extra_env={"TASKS_BACKEND": "dummy"})
+    """The database with migrations and the demo, its media, the search indexes and the
+    static files. A copy of the template when it was built from the same code; otherwise
+    built afresh (the demo's tasks dropped, with the dummy backend: its last step
+    reconciles every index anyway, and a backlog of demo tasks would keep the worker busy
+    while the run measures) and kept as the template."""
+    url, media = env["DATABASE_URL"], Path(env["MEDIA_ROOT"])
+    fingerprint = source_fingerprint()
+    if _template_is(url, fingerprint) and TEMPLATE_MEDIA.is_dir():
+        with step("copy of the migrated demo database"):
+            fresh_database(url, template=TEMPLATE_DATABASE)
+            shutil.copytree(TEMPLATE_MEDIA, media, dirs_exist_ok=True)
+            if env.get("ELASTICSEARCH_URL"):
+                manage(env, "search_index", "rebuild", log=log)
+    else:
+        fresh_database(url)
+        with step("migrate"):
+            manage(env, "migrate", "--noinput", log=log)
+        with step("load_demo"):
+            manage(env, "load_demo", log=log, extra_env={"TASKS_BACKEND": "dummy"})
+        _keep_template(url, fingerprint, media)
     with step("collectstatic"):
         manage(env, "collectstatic", "--noinput", log=log)
+
+
+def _server_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
+
+
+def _template_is(url: str, fingerprint: str) -> bool:
+    with _server_connection(url) as connection:
+        row = connection.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [TEMPLATE_DATABASE],
+        ).fetchone()
+    return bool(row) and row[0] == fingerprint
+
+
+def _keep_template(url: str, fingerprint: str, media: Path) -> None:
+    from psycopg import sql
+
+    name = urlsplit(url).path.lstrip("/")
+    template = sql.Identifier(TEMPLATE_DATABASE)
+    with _server_connection(url) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(template))
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(template, sql.Identifier(name))
+        )
+        connection.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(template, sql.Literal(fingerprint))
+        )
+    shutil.rmtree(TEMPLATE_MEDIA, ignore_errors=True)
+    if media.is_dir():
+        shutil.copytree(media, TEMPLATE_MEDIA)
 
 
 # --- processes ---------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 things it depends on fail, each fault with its outcome checked.
 
 Setup: a fresh PostgreSQL database (``helpcenter_faults`` unless told otherwise) with the
-demo, the Elasticsearch-compatible emulator noida-db (``ELASTICSEARCH_URL``), gunicorn
-with production settings and Redis, and a real ``manage.py db_worker`` for the tasks (see
-``bench/_server.py``). Then, in order:
+demo (a copy of the template ``make load`` keeps, when built from the same code), the
+Elasticsearch-compatible emulator noida-db (``ELASTICSEARCH_URL``) with the demo indexed,
+gunicorn with production settings and Redis, and a real ``manage.py db_worker`` for the
+tasks (see ``bench/_server.py``). Then, in order:
 
 1. **Search server stops mid-run.** Searches run continuously while the emulator is killed;
    a member replies meanwhile. Checked: no 5xx or failed request, every search still shows

@@ -2,10 +2,12 @@
 process, bounded in requests and seconds.
 
 The run makes a fresh PostgreSQL database (dropped and created: ``helpcenter_load`` unless
-told otherwise), migrates, loads the demo, collects the static files into a temporary
-folder and serves with gunicorn (``deploy/gunicorn.conf.py``, a free loopback port, Redis
-for the cache, sessions and rate limits, the database task backend with its worker). See
-``bench/_server.py`` for the two concessions plain HTTP on loopback needs.
+told otherwise) with the migrations and the demo (a copy of ``helpcenter_bench_template``
+when that was built from the same code: ``bench/_server.prepare_database``), collects the
+static files into a temporary folder and serves with gunicorn (``deploy/gunicorn.conf.py``,
+a free loopback port, Redis for the cache, sessions and rate limits, the database task
+backend with its worker). See ``bench/_server.py`` for the two concessions plain HTTP on
+loopback needs.
 
 Before serving, one English article is rendered once (which fills its cache) and its bytes
 are written among the static files, so the same server sends the same bytes once as a page
