@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 # Absolute links (sitemap, e-mails) follow where make run serves.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint check messages compilemessages migrate demo serve lock bench load faults clean browser-deps
+.PHONY: run test lint check messages compilemessages migrate demo serve lock bench load faults clean browser-deps services
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
@@ -54,6 +54,12 @@ lint: $(VENV)/.dev-installed
 # Refresh the interface catalogs from the source (needs GNU gettext: apt-get install gettext).
 messages: $(VENV)/.base-installed
 	$(MANAGE) makemessages --no-obsolete --no-location -l tr -l de -i ".venv/*" -i "bench/*" -i "node_modules/*"
+
+# PostgreSQL (trust on 127.0.0.1:5432, user postgres) and Redis (127.0.0.1:6379) for CI,
+# the PostgreSQL test run, make load and make faults: installed with apt when missing
+# (root), started when down. make run and make test need neither.
+services:
+	bash deploy/services.sh
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
 browser-deps: node_modules/.installed
