@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 # Absolute links (sitemap, e-mails) follow where make run serves.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint check messages compilemessages migrate demo serve lock bench load faults clean browser-deps services
+.PHONY: run test lint check messages compilemessages migrate demo serve lock bench load faults clean browser-deps services search-engines
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
@@ -61,6 +61,16 @@ messages: $(VENV)/.base-installed
 services:
 	bash deploy/services.sh
 
+# A real OpenSearch node for the search contract and the benchmarks, from Maven Central only
+# (tests/engines/pom.xml; needs Java 17+ and Maven). The tests start and stop it themselves;
+# without it their OpenSearch cases skip (CI sets REQUIRE_SEARCH_ENGINE=1: they fail).
+search-engines: tests/engines/target/.built
+
+tests/engines/target/.built: tests/engines/pom.xml $(wildcard tests/engines/src/main/java/helpcenter/*.java)
+	@command -v mvn >/dev/null || (echo "Maven is needed (apt-get install maven)"; exit 1)
+	cd tests/engines && mvn -q -B package
+	@touch $@
+
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
 browser-deps: node_modules/.installed
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
@@ -72,9 +82,9 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Benchmarks report ratios to a reference measured in the same run (the machine is noisy).
-bench: $(VENV)/.dev-installed compilemessages
+bench: $(VENV)/.dev-installed compilemessages search-engines
 	$(PY) bench/pages.py
-	$(PY) bench/search_relevance.py --with-emulator
+	$(PY) bench/search_relevance.py --with-emulator --with-opensearch
 	$(PY) bench/search_speed.py
 
 # The app under gunicorn with production settings, PostgreSQL and Redis, on loopback, bounded
@@ -85,11 +95,11 @@ bench: $(VENV)/.dev-installed compilemessages
 load: $(VENV)/.dev-installed compilemessages
 	$(PY) bench/load.py $(LOAD_ARGS)
 
-faults: $(VENV)/.dev-installed compilemessages
+faults: $(VENV)/.dev-installed compilemessages search-engines
 	$(PY) bench/faults.py $(FAULTS_ARGS)
 
 lock:
 	$(PYTHON) requirements/lock.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 static_collected test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) tests/engines/target db.sqlite3 static_collected test-artifacts .pytest_cache .ruff_cache

@@ -1,10 +1,12 @@
 """What ``bench/load.py`` and ``bench/faults.py`` share: a fresh PostgreSQL database with
 the demo (copied from a template kept while the code is unchanged), the app under gunicorn
-with production settings on a loopback port, the task worker and the Elasticsearch emulator
-as subprocesses, and an HTTP client that behaves like a browser.
+with production settings on a loopback port and the task worker as subprocesses (a search
+engine, when a run wants one, comes from ``tests.engines``), and an HTTP client that
+behaves like a browser.
 
-Every subprocess starts in its own process group and is stopped as a whole group: gunicorn's
-workers and the emulator's server outlive their parent when only the parent is killed.
+Every subprocess starts in its own process group and is stopped as a whole group
+(``tests.engines.Service``): gunicorn's workers outlive their parent when only the parent is
+killed.
 
 The app sees what it sees in production: ``DJANGO_ENV=production``, PostgreSQL, Redis for the
 cache, sessions and rate-limit counters, the database task backend, WhiteNoise serving the
@@ -28,7 +30,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.cookies import extract_cookies_to_jar, get_cookie_header
+
+from tests.engines import Service, free_port  # noqa: F401 - the runs' processes and ports
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -54,12 +57,6 @@ PROTECTED_DATABASES = {
     "helpcenter_bench_template",
 }
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def stop_on_sigterm() -> None:
@@ -109,7 +106,8 @@ def app_env(
     redis_url: str,
     workdir: Path,
     port: int,
-    elasticsearch_url: str = "",
+    search_engine: str = "database",
+    search_url: str = "",
     workers: int = 2,
     threads: int = 4,
 ) -> dict[str, str]:
@@ -126,7 +124,9 @@ def app_env(
         TRUSTED_PROXY_COUNT="1",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
-        ELASTICSEARCH_URL=elasticsearch_url,
+        SEARCH_ENGINE=search_engine,
+        ELASTICSEARCH_URL=search_url if search_engine == "elasticsearch" else "",
+        OPENSEARCH_URL=search_url if search_engine == "opensearch" else "",
         TASKS_BACKEND="database",
         EMAIL_URL="dummy:",
         STATIC_ROOT=str(workdir / "static"),
@@ -203,7 +203,7 @@ def prepare_database(env: dict, log: Path) -> None:
         with step("copy of the migrated demo database"):
             fresh_database(url, template=TEMPLATE_DATABASE)
             shutil.copytree(TEMPLATE_MEDIA, media, dirs_exist_ok=True)
-            if env.get("ELASTICSEARCH_URL"):
+            if env.get("SEARCH_ENGINE", "database") != "database":
                 manage(env, "search_index", "rebuild", log=log)
     else:
         fresh_database(url)
@@ -252,54 +252,6 @@ def _keep_template(url: str, fingerprint: str, media: Path) -> None:
 # --- processes ---------------------------------------------------------------------------
 
 
-class Service:
-    """A subprocess in its own process group, its output in a log file."""
-
-    def __init__(self, name: str, argv: list[str], env: dict, log: Path):
-        self.name, self.argv, self.env, self.log_path = name, argv, env, log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "Service":
-        log = self.log_path.open("a", encoding="utf-8")
-        self.process = subprocess.Popen(  # noqa: S603 - argv is built here, not given
-            self.argv,
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()  # the child holds its own copy
-        return self
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def stop(self, *, kill: bool = False, timeout: float = 25) -> None:
-        """SIGTERM to the whole group (SIGKILL with ``kill``, or when it outlasts
-        ``timeout``), then wait for the leader."""
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL if kill else signal.SIGTERM)
-            self.process.wait(timeout=timeout)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError):  # what the leader left in its group
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process = None
-
-    def log_tail(self, chars: int = 1500) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-
 def gunicorn(env: dict, log: Path) -> Service:
     argv = [
         str(BIN / "gunicorn"),
@@ -314,22 +266,6 @@ def task_worker(env: dict, log: Path) -> Service:
     # As deploy/docker-compose.yml runs it: every queue.
     argv = [sys.executable, "manage.py", "db_worker", "--queue-name", "*"]
     return Service("db_worker", argv, env, log)
-
-
-def emulator(port: int, data_dir: Path, log: Path) -> Service:
-    argv = [
-        str(BIN / "noida-db"),
-        "start",
-        "--only",
-        "elasticsearch",
-        "--host",
-        "127.0.0.1",
-        "--elasticsearch-port",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-    ]
-    return Service("noida-db", argv, dict(os.environ), log)
 
 
 def wait_until(check, *, timeout: float, what: str, service: Service | None = None) -> float:

@@ -2,20 +2,21 @@
 things it depends on fail, each fault with its outcome checked.
 
 Setup: a fresh PostgreSQL database (``helpcenter_faults`` unless told otherwise) with the
-demo (a copy of the template ``make load`` keeps, when built from the same code), the
-Elasticsearch-compatible emulator noida-db (``ELASTICSEARCH_URL``) with the demo indexed,
-gunicorn with production settings and Redis, and a real ``manage.py db_worker`` for the
-tasks (see ``bench/_server.py``). Then, in order:
+demo (a copy of the template ``make load`` keeps, when built from the same code), a real
+OpenSearch node (``tests/engines``, built by ``make search-engines``; ``--engine emulator``
+runs the Elasticsearch backend on noida-db instead) with the demo indexed, gunicorn with
+production settings and Redis, and a real ``manage.py db_worker`` for the tasks (see
+``bench/_server.py``). Then, in order:
 
-1. **Search server stops mid-run.** Searches run continuously while the emulator is killed;
+1. **Search server stops mid-run.** Searches run continuously while the engine is killed;
    a member replies meanwhile. Checked: no 5xx or failed request, every search still shows
-   results, Elasticsearch answered them before the kill and each one started after it says
+   results, the engine answered them before the kill and each one started after it says
    "reduced mode" (the database backend answered), ``/readyz`` is 200 and reports search
    unreachable, answered by the database.
-   The emulator comes back (same data folder), ``/readyz`` says so, and ``search_index
+   The engine comes back (same data folder), ``/readyz`` says so, and ``search_index
    reconcile`` brings it level: afterwards both indexes hold the same documents with the
    same fingerprints, ``search_index status`` counts agree, and the reply made during the
-   outage is found through Elasticsearch.
+   outage is found through the engine.
 2. **Task worker down.** With the worker stopped, members reply over HTTP. Checked: every
    save succeeds, its index tasks wait (``DBTaskResult`` READY) and the new words are not
    searchable yet; once the worker is back the backlog drains within ``--drain-timeout``
@@ -30,7 +31,7 @@ tasks (see ``bench/_server.py``). Then, in order:
 Prints each fault's outcome, writes ``bench/results/faults.json``, exits 1 if any check
 failed. Servers are stopped and the temporary folder removed however the run ends.
 
-    .venv/bin/python bench/faults.py [--voters 20] [--drain-timeout 60]
+    .venv/bin/python bench/faults.py [--voters 20] [--drain-timeout 60] [--engine emulator]
 """
 
 import argparse
@@ -51,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import _server  # noqa: E402
+from tests import engines  # noqa: E402
 
 RESULT_FILE = _server.RESULTS / "faults.json"
 REDUCED_MODE = '<p class="notice" role="status">'  # the search page's fallback notice
@@ -64,6 +66,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--voters", type=int, default=20, help="members voting at once")
     parser.add_argument(
         "--drain-timeout", type=float, default=60, help="seconds the task backlog may take"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=["opensearch", "emulator"],
+        default="opensearch",
+        help="the search engine killed and brought back: a real OpenSearch node (make "
+        "search-engines), or the Elasticsearch backend on the noida-db emulator",
     )
     _server.add_service_arguments(parser, name="faults", redis_db=6)
     return parser.parse_args()
@@ -90,12 +99,12 @@ class Fault:
 class Run:
     """The servers of the run, the members, and the requests the checks make."""
 
-    def __init__(self, env: dict, workdir: Path, es_port: int):
-        self.env, self.workdir, self.es_port = env, workdir, es_port
+    def __init__(self, env: dict, workdir: Path, search_server: engines.Service):
+        self.env, self.workdir, self.search_server = env, workdir, search_server
+        self.engine = env["SEARCH_ENGINE"]
         self.base_url = env["BASE_URL"]
         self.app = _server.gunicorn(env, workdir / "gunicorn.log")
         self.worker = _server.task_worker(env, workdir / "worker.log")
-        self.search_server = _server.emulator(es_port, workdir / "noida", workdir / "noida.log")
         self.members: dict[str, list] = {}
         self.password = ""
         self._addresses = iter(range(1, 60_000))
@@ -116,12 +125,7 @@ class Run:
 
     def start_search_server(self) -> None:
         self.search_server.start()
-        _server.wait_until(
-            lambda: _server.answers(self.env["ELASTICSEARCH_URL"]),
-            timeout=60,
-            what="the search emulator",
-            service=self.search_server,
-        )
+        self.search_server.wait_until_answering()
 
     def readyz(self) -> tuple[int, dict]:
         response = self.browser().get("/readyz")
@@ -169,7 +173,7 @@ def index_difference() -> dict:
     return {
         "differing_sources": len(differing),
         "database": database.counts(),
-        "elasticsearch": engine.counts(),
+        engine.name: engine.counts(),
     }
 
 
@@ -237,8 +241,7 @@ def search_outage(run: Run) -> Fault:
         fault.figures["readyz_noticed_after_s"] = round(time.monotonic() - killed, 1)
         fault.expect(code == 200, f"/readyz answered {code} with search down (must stay 200)")
         fault.expect(
-            ready["search"]
-            == {"backend": "elasticsearch", "reachable": False, "answering": "database"},
+            ready["search"] == {"backend": run.engine, "reachable": False, "answering": "database"},
             f"/readyz search during the outage: {ready['search']}",
         )
         restarted = time.monotonic()
@@ -273,9 +276,9 @@ def search_outage(run: Run) -> Fault:
     fault.expect(not failed, f"{len(failed)} searches failed, e.g. {failed[:3]}")
     fault.expect(not empty, f"{len(empty)} searches showed no results, e.g. {empty[:3]}")
     fault.expect(
-        # Elasticsearch answered before (a slow answer may fall back: the machine is shared).
+        # The engine answered before (a slow answer may fall back: the machine is shared).
         answered_by_engine >= 0.9 * len(before) > 0,
-        f"before the kill, Elasticsearch answered {answered_by_engine} of {len(before)} searches",
+        f"before the kill, {run.engine} answered {answered_by_engine} of {len(before)} searches",
     )
     fault.expect(
         during and all(s["reduced"] for s in during),
@@ -291,7 +294,7 @@ def search_outage(run: Run) -> Fault:
         # would also fix it) is not due yet, so this difference is reconcile's to fix.
         fault.expect(
             stale["differing_sources"] >= 1,
-            "the reply made during the outage is already in Elasticsearch: nothing to reconcile",
+            f"the reply made during the outage is already in {run.engine}: nothing to reconcile",
         )
     output = _server.manage(run.env, "search_index", "reconcile", log=run.workdir / "run.log")
     fault.figures["reconcile"] = [line for line in output.splitlines() if "already right" in line]
@@ -302,16 +305,16 @@ def search_outage(run: Run) -> Fault:
         f"after reconcile {level['differing_sources']} sources still differ",
     )
     status_lines = _server.manage(run.env, "search_index", "status", log=run.workdir / "run.log")
-    counts = dict(re.findall(r"^\s+(database|elasticsearch): (.+)$", status_lines, re.M))
+    counts = dict(re.findall(rf"^\s+(database|{run.engine}): (.+)$", status_lines, re.M))
     fault.figures["status"] = counts
     fault.expect(
-        counts.get("database") and counts.get("database") == counts.get("elasticsearch"),
+        counts.get("database") and counts.get("database") == counts.get(run.engine),
         f"search_index status counts differ: {counts}",
     )
     code, hits, reduced = run.search(word)
     fault.expect(
         code == 200 and thread.get_absolute_url() in hits and not reduced,
-        f"the reply made during the outage is not found through Elasticsearch "
+        f"the reply made during the outage is not found through {run.engine} "
         f"({code}, {hits}, reduced={reduced})",
     )
     return fault
@@ -475,20 +478,27 @@ def main() -> int:
     faults: list[Fault] = []
     with tempfile.TemporaryDirectory(prefix="helpcenter-faults-") as tmp:
         workdir = Path(tmp)
-        port, es_port = _server.free_port(), _server.free_port()
+        if args.engine == "emulator":
+            engine, search_server = "elasticsearch", engines.emulator(workdir / "noida")
+        else:
+            if reason := engines.opensearch_missing():
+                raise SystemExit(f"faults: {reason} (or --engine emulator)")
+            engine, search_server = "opensearch", engines.opensearch(workdir / "opensearch")
+        port = _server.free_port()
         env = _server.app_env(
             database_url=args.database_url,
             redis_url=args.redis_url,
             workdir=workdir,
             port=port,
-            elasticsearch_url=f"http://127.0.0.1:{es_port}",
+            search_engine=engine,
+            search_url=search_server.url,
             # every voter and both staff inside the app at once
             workers=2,
             threads=max(4, (args.voters + 3) // 2),
         )
-        run = Run(env, workdir, es_port)
+        run = Run(env, workdir, search_server)
         try:
-            print(f"Preparing {args.database_url.rsplit('/', 1)[-1]}: emulator, migrate, demo")
+            print(f"Preparing {args.database_url.rsplit('/', 1)[-1]}: {engine}, migrate, demo")
             run.start_search_server()
             _server.prepare_database(env, workdir / "run.log")
             _server.flush_redis(args.redis_url)
@@ -502,7 +512,7 @@ def main() -> int:
                 "fault-staff", 2, password=run.password, group=SUPPORT_STAFF
             )
             writers = _server.make_members("fault-writer", 4, password=run.password)
-            print("Serving with gunicorn, PostgreSQL, Redis, noida-db and the task worker")
+            print(f"Serving with gunicorn, PostgreSQL, Redis, {engine} and the task worker")
             run.app.start()
             run.worker.start()
             _server.wait_until(

@@ -1,6 +1,7 @@
 """Search relevance benchmark: the judged queries of ``bench/search_judgments.json`` against
 the demo content, for our search (``search.api``, database backend; Elasticsearch too with
-``--elasticsearch URL`` or ``--with-emulator``) and for Wagtail's built-in page search.
+``--elasticsearch URL`` or ``--with-emulator``; OpenSearch with ``--opensearch URL`` or
+``--with-opensearch``, a real node) and for Wagtail's built-in page search.
 
 For each query: the rank (1-10) of the expected document; per language hit@1, hit@5 and
 MRR@10. Wagtail finds pages, not single FAQ questions, so a Wagtail hit counts when the
@@ -9,25 +10,25 @@ scored that way ("page level") to compare like with like. Forum threads are not 
 pages: Wagtail can never find those. Writes ``bench/results/search_relevance.json``.
 
     .venv/bin/python bench/search_relevance.py [--with-emulator | --elasticsearch URL]
+        [--with-opensearch | --opensearch URL]
 """
 
 import argparse
+import contextlib
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from io import StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests import engines as test_engines  # noqa: E402
+
 JUDGMENTS = ROOT / "bench" / "search_judgments.json"
 RESULTS = ROOT / "bench" / "results" / "search_relevance.json"
 LANGUAGES = ("en", "tr", "de")
@@ -104,44 +105,17 @@ def run_wagtail(judged: dict, full: dict, operator: str | None = None) -> dict:
     return out
 
 
-def start_emulator(data: Path) -> tuple[subprocess.Popen, str]:
-    """noida-db's Elasticsearch on a free loopback port, in its own process group."""
-    executable = shutil.which("noida-db") or str(Path(sys.executable).parent / "noida-db")
-    if not os.path.exists(executable):
-        raise SystemExit("--with-emulator: noida-db is not installed (requirements/dev.txt)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = open(data / "server.log", "w")  # noqa: SIM115 - open for the server's lifetime
-    process = subprocess.Popen(  # noqa: S603 - our own pinned executable, fixed arguments
-        [executable, "start", "--only", "elasticsearch", "--host", "127.0.0.1",
-         "--elasticsearch-port", str(port), "--data-dir", str(data)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback only
-                return process, url
-        except OSError:
-            if process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.2)
-                continue
-        os.killpg(process.pid, signal.SIGKILL)
-        raise SystemExit("noida-db did not start: " + (data / "server.log").read_text())
-
-
-def run_elasticsearch(url: str, judged: dict, full: dict) -> dict:
-    """Index the demo into Elasticsearch (under a prefix of its own) and search it."""
+def run_engine(engine: str, url: str, judged: dict, full: dict) -> dict:
+    """Index the demo into the engine (under a prefix of its own) and search it."""
     from django.conf import settings
     from django.core.management import call_command
 
     from search import api
 
-    prefix = f"bench-{uuid.uuid4().hex[:10]}"
-    settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX_PREFIX = url, prefix
-    settings.ELASTICSEARCH_TIMEOUT = 10
+    settings.SEARCH_ENGINE = engine
+    setattr(settings, f"{engine.upper()}_URL", url)
+    settings.SEARCH_INDEX_PREFIX = f"bench-{uuid.uuid4().hex[:10]}"
+    settings.SEARCH_TIMEOUT = 10
     api.reset_backend()
     try:
         call_command("search_index", "rebuild", stdout=StringIO())
@@ -151,20 +125,18 @@ def run_elasticsearch(url: str, judged: dict, full: dict) -> dict:
         return rows
     finally:  # remove our indexes, by name (Elasticsearch 8 refuses wildcard deletes)
         backend = api.get_backend()
-        for alias in map(backend.alias, LANGUAGES):
-            if backend.client.indices.exists_alias(name=alias):
-                names = backend.client.indices.get_alias(name=alias)
-                backend.client.indices.delete(index=",".join(names))
-        settings.ELASTICSEARCH_URL = ""
+        for name in backend.versions():
+            backend.writer.indices.delete(index=name)
+        settings.SEARCH_ENGINE = "database"
         api.reset_backend()
 
 
 def report(engines: dict, notes: list[str]) -> None:
-    print(f"\n{'engine':<28}{'lang':<6}{'n':>4}{'hit@1':>8}{'hit@5':>8}{'MRR@10':>8}")
+    print(f"\n{'engine':<34}{'lang':<6}{'n':>4}{'hit@1':>8}{'hit@5':>8}{'MRR@10':>8}")
     for name, by_lang in engines.items():
         for lang, rows in by_lang.items():
             s = scores(rows)
-            print(f"{name:<28}{lang:<6}{s['queries']:>4}"
+            print(f"{name:<34}{lang:<6}{s['queries']:>4}"
                   f"{s['hit@1']:>8.2f}{s['hit@5']:>8.2f}{s['mrr@10']:>8.2f}")  # fmt: skip
     for note in notes:
         print(f"note: {note}")
@@ -182,6 +154,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--elasticsearch", metavar="URL", help="also run against this server")
     parser.add_argument("--with-emulator", action="store_true", help="also run on noida-db")
+    parser.add_argument("--opensearch", metavar="URL", help="also run against this server")
+    parser.add_argument(
+        "--with-opensearch",
+        action="store_true",
+        help="also run on a real OpenSearch node (make search-engines builds it)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     timings = {}
@@ -190,7 +168,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-relevance-") as tmp:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/relevance.sqlite3"
         # The demo is indexed by the database backend only, in this process, in memory.
-        os.environ.update(ELASTICSEARCH_URL="", TASKS_BACKEND="immediate", REDIS_URL="")
+        os.environ.update(
+            SEARCH_ENGINE="database", ELASTICSEARCH_URL="", OPENSEARCH_URL="",
+            TASKS_BACKEND="immediate", REDIS_URL="",
+        )  # fmt: skip
         os.environ.setdefault("DJANGO_ENV", "test")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
         import django
@@ -217,23 +198,25 @@ def main() -> None:
         engines["wagtail OR (page level)"] = run_wagtail(judged, full, operator="or")
         timings["wagtail_s"] = time.perf_counter() - mark
 
-        url, emulator = args.elasticsearch, None
-        if args.with_emulator and not url:
-            (Path(tmp) / "noida").mkdir()
-            emulator, url = start_emulator(Path(tmp) / "noida")
-        try:
-            if url:
-                mark = time.perf_counter()
-                name = "elasticsearch (emulator)" if emulator else "elasticsearch"
-                engines[name] = run_elasticsearch(url, judged, full)
-                timings["elasticsearch_s"] = time.perf_counter() - mark
-        finally:
-            if emulator:  # the whole group: the launcher leaves its server running otherwise
-                os.killpg(emulator.pid, signal.SIGTERM)
-                try:
-                    emulator.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(emulator.pid, signal.SIGKILL)
+        servers = []
+        if args.elasticsearch:
+            servers.append(("elasticsearch", "elasticsearch", args.elasticsearch, None))
+        elif args.with_emulator:
+            noida = test_engines.emulator(Path(tmp) / "noida")
+            servers.append(("elasticsearch (emulator)", "elasticsearch", noida.url, noida))
+        if args.opensearch:
+            servers.append(("opensearch", "opensearch", args.opensearch, None))
+        elif args.with_opensearch:
+            if reason := test_engines.opensearch_missing():
+                raise SystemExit(f"--with-opensearch: {reason}")
+            node = test_engines.opensearch(Path(tmp) / "opensearch")
+            name = f"opensearch {test_engines.opensearch_version()} (real node)"
+            servers.append((name, "opensearch", node.url, node))
+        for name, engine, url, service in servers:
+            mark = time.perf_counter()
+            with test_engines.running(service) if service else contextlib.nullcontext():
+                engines[name] = run_engine(engine, url, judged, full)
+            timings[f"{engine}_s"] = time.perf_counter() - mark
 
     threads = sum(item["expected"].startswith("-") for items in judged.values() for item in items)
     notes = [

@@ -173,7 +173,10 @@ def main(count: int = 10_000) -> None:
     rng = random.Random(2026)  # noqa: S311 - test data, not secrets
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/speed.sqlite3"
-        os.environ.update(ELASTICSEARCH_URL="", TASKS_BACKEND="immediate", REDIS_URL="")
+        os.environ.update(
+            SEARCH_ENGINE="database", ELASTICSEARCH_URL="", OPENSEARCH_URL="",
+            TASKS_BACKEND="immediate", REDIS_URL="",
+        )  # fmt: skip
         os.environ.setdefault("DJANGO_ENV", "test")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
         import django

@@ -3,9 +3,9 @@
 ``search(query, locale, filters, page)`` answers a visitor's query with hits, facet counts,
 a "did you mean" suggestion and which backend answered; ``suggest(prefix, locale)`` gives
 the search box and the ask form their completions; ``status()`` tells /readyz how search
-is. ``get_backend()`` is the one place that chooses a backend: Elasticsearch when
-``ELASTICSEARCH_URL`` is set, else the database. When Elasticsearch cannot answer, the
-database backend (kept by the same indexing pipeline) answers and the results say so.
+is. ``get_backend()`` is the one place that chooses a backend (``SEARCH_ENGINE``:
+Elasticsearch, OpenSearch, or the database). When an engine cannot answer, the database
+backend (kept by the same indexing pipeline) answers and the results say so.
 """
 
 import difflib
@@ -16,12 +16,16 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from search import analysis, highlight
 from search.backends.base import BackendUnavailable, Query, SearchBackend
 
-__all__ = ["BackendUnavailable", "Hit", "Results", "get_backend", "search", "status", "suggest"]
+__all__ = [
+    "BackendUnavailable", "Hit", "Results", "get_backend", "index_backends", "search", "status",
+    "suggest",
+]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -65,18 +69,39 @@ class Results:
 
 _backend: SearchBackend | None = None
 
+# The engines beside the embedded database backend, by SEARCH_ENGINE.
+ENGINES = {
+    "elasticsearch": "search.backends.elasticsearch.ElasticsearchBackend",
+    "opensearch": "search.backends.opensearch.OpenSearchBackend",
+}
+
+
+def configured_engine() -> str:
+    """ "database", "elasticsearch" or "opensearch": ``SEARCH_ENGINE``, or else the engine
+    whose URL is set (read at each call: tests change the settings)."""
+    if settings.SEARCH_ENGINE:
+        return settings.SEARCH_ENGINE
+    if settings.OPENSEARCH_URL:
+        return "opensearch"
+    if settings.ELASTICSEARCH_URL:
+        return "elasticsearch"
+    return "database"
+
 
 def get_backend() -> SearchBackend:
     """The configured backend (one instance per process)."""
     global _backend
     if _backend is None:
-        if settings.ELASTICSEARCH_URL:
-            from search.backends.elasticsearch import ElasticsearchBackend
-
-            _backend = ElasticsearchBackend()
-        else:
-            _backend = database_backend()
+        engine = configured_engine()
+        _backend = import_string(ENGINES[engine])() if engine in ENGINES else database_backend()
     return _backend
+
+
+def index_backends() -> list[SearchBackend]:
+    """Every index that must follow the database: its own table, always (it answers when
+    the engine cannot), and the engine if one is configured."""
+    backend = get_backend()
+    return [database_backend(), backend] if backend.external else [backend]
 
 
 def database_backend() -> SearchBackend:
@@ -329,7 +354,7 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
 
     def run(words: list[str]):
         nonlocal backend
-        if backend.name != "database" and not results.fell_back:
+        if backend.external and not results.fell_back:
             try:
                 if not _engine_down():
                     return _run(backend, build(words))
@@ -341,7 +366,10 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
         return _run(backend, build(words))
 
     found = run(terms)
-    if not found.total:
+    # A fuzzy engine finds "Rücksendnug" on its own; the visitor is still told the right
+    # spelling, and gets the results for it, as on the database backend (which finds
+    # nothing for a misspelt word and asks the vocabulary then).
+    if not found.total or backend.fuzzy:
         fixes = {
             typed: (term, display)
             for typed, (term, display) in zip(terms, _spelling(terms, language), strict=True)

@@ -16,7 +16,7 @@ class SearchConfig(AppConfig):
 
 def _forget_backend(setting, **kwargs):
     """Tests (and override_settings) that change the engine get the new one."""
-    if setting.startswith("ELASTICSEARCH_"):
+    if setting.startswith(("SEARCH_", "ELASTICSEARCH_", "OPENSEARCH_")):
         from search import api
 
         api.reset_backend()

@@ -1,13 +1,12 @@
 """Index tasks: each takes a source ("page:12", "thread:7"), builds what it should hold now
 (``search.documents``) and writes it to every index. The database backend's table is
-always written, so it can answer when Elasticsearch cannot. An engine error is logged and
+always written, so it can answer when the engine cannot. An engine error is logged and
 the task retried later with backoff (where the task backend can defer); ``manage.py
 search_index reconcile`` catches anything still left behind. A save never waits on this."""
 
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import default_task_backend, task
@@ -22,10 +21,7 @@ RETRY_DELAYS = [30, 120, 600, 1800, 7200]  # seconds
 
 def backends():
     """Every index that must follow the database: its own table, and the engine if any."""
-    found = [api.database_backend()]
-    if settings.ELASTICSEARCH_URL:
-        found.append(api.get_backend())
-    return found
+    return api.index_backends()
 
 
 @task()

@@ -223,13 +223,31 @@ if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
-# Empty: the database search backend answers. Set: Elasticsearch, with the database backend
-# as the fallback when the engine is unreachable.
+# The search engine: "database" (the embedded default), "elasticsearch" or "opensearch".
+# Empty: the one whose URL is set, else the database. With an engine, the database backend
+# is kept too and answers whenever the engine cannot.
+SEARCH_ENGINES = ("database", "elasticsearch", "opensearch")
+SEARCH_ENGINE = _env("SEARCH_ENGINE").lower()
 ELASTICSEARCH_URL = _env("ELASTICSEARCH_URL")
-ELASTICSEARCH_INDEX_PREFIX = _env("ELASTICSEARCH_INDEX_PREFIX", "helpcenter")
-ELASTICSEARCH_TIMEOUT = float(_env("ELASTICSEARCH_TIMEOUT", "2"))
+OPENSEARCH_URL = _env("OPENSEARCH_URL")
+if SEARCH_ENGINE and SEARCH_ENGINE not in SEARCH_ENGINES:
+    raise ImproperlyConfigured(f"SEARCH_ENGINE must be one of {', '.join(SEARCH_ENGINES)}")
+if SEARCH_ENGINE == "elasticsearch" and not ELASTICSEARCH_URL:
+    raise ImproperlyConfigured("SEARCH_ENGINE=elasticsearch needs ELASTICSEARCH_URL")
+if SEARCH_ENGINE == "opensearch" and not OPENSEARCH_URL:
+    raise ImproperlyConfigured("SEARCH_ENGINE=opensearch needs OPENSEARCH_URL")
+if not SEARCH_ENGINE and ELASTICSEARCH_URL and OPENSEARCH_URL:
+    raise ImproperlyConfigured(
+        "ELASTICSEARCH_URL and OPENSEARCH_URL are both set: say which with SEARCH_ENGINE"
+    )
+# Shared by both engines (the ELASTICSEARCH_* names of earlier releases still work).
+SEARCH_INDEX_PREFIX = _env("SEARCH_INDEX_PREFIX") or _env(
+    "ELASTICSEARCH_INDEX_PREFIX", "helpcenter"
+)
+# Seconds a visitor's search waits for the engine before the database answers instead.
+SEARCH_TIMEOUT = float(_env("SEARCH_TIMEOUT") or _env("ELASTICSEARCH_TIMEOUT", "2"))
 # 0 suits a single node (development, the compose file); a cluster wants at least 1.
-ELASTICSEARCH_REPLICAS = _env_int("ELASTICSEARCH_REPLICAS", 0)
+SEARCH_REPLICAS = _env_int("SEARCH_REPLICAS", _env_int("ELASTICSEARCH_REPLICAS", 0))
 # The search log (queries without personal data) is kept this long for the reports, then
 # deleted by `manage.py purge_search_log` (the scheduler in deploy/ runs it hourly).
 SEARCH_LOG_RETENTION_DAYS = _env_int("SEARCH_LOG_RETENTION_DAYS", 90)
@@ -418,7 +436,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # The engine clients log every request at INFO (opensearch-py also a curl line).
         "elastic_transport": {"level": "WARNING"},
+        "opensearch": {"level": "WARNING"},
+        "opensearchpy.trace": {"level": "WARNING"},
         # Per-task and per-page INFO lines drown what matters in the console.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

@@ -87,6 +87,11 @@ class BackendResults:
 
 class SearchBackend(ABC):
     name = "base"
+    # An engine outside the database (Elasticsearch, OpenSearch): the database backend is
+    # kept beside it and answers when it cannot.
+    external = False
+    # Matches words within an edit or two of the query's (so a typo alone finds results).
+    fuzzy = False
 
     @abstractmethod
     def index(self, documents) -> None:

@@ -53,61 +53,58 @@ def content(help_center):
     return {"returns": returns, "rueck": rueck}
 
 
-def _free_port() -> int:
-    import socket
+def _required() -> bool:
+    import os
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return os.environ.get("REQUIRE_SEARCH_ENGINE", "") == "1"
+
+
+def _unavailable(reason: str):
+    """Skip on a developer's machine without the engine; fail where CI requires it."""
+    if _required():
+        pytest.fail(f"REQUIRE_SEARCH_ENGINE=1, but {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def elasticsearch_server(tmp_path_factory):
-    """An Elasticsearch-compatible server for the contract: the real one named by
-    ``ELASTICSEARCH_URL`` when set, else the noida-db emulator (a pinned test dependency)
-    started on a free loopback port, in its own process group, which is stopped whole (its
-    launcher leaves the server running when only the launcher is killed)."""
+    """An Elasticsearch API for the contract: the real server named by ``ELASTICSEARCH_URL``
+    when set, else the noida-db emulator (a pinned test dependency)."""
     import os
-    import shutil
-    import signal
-    import subprocess
-    import time
-    import urllib.request
+
+    from tests import engines
 
     real = os.environ.get("ELASTICSEARCH_URL", "").strip()
     if real:
         yield {"url": real, "emulator": False}
         return
-    executable = shutil.which("noida-db") or str(
-        __import__("pathlib").Path(os.sys.executable).parent / "noida-db"
-    )
-    if not os.path.exists(executable):
-        pytest.skip("noida-db is not installed (it is in requirements/dev.txt)")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("noida")
-    log = open(data / "server.log", "w")  # noqa: SIM115 - open for the server's lifetime
-    process = subprocess.Popen(
-        [executable, "start", "--only", "elasticsearch", "--host", "127.0.0.1",
-         "--elasticsearch-port", str(port), "--data-dir", str(data)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback only
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                os.killpg(process.pid, signal.SIGKILL)
-                pytest.fail(f"noida-db did not start: {(data / 'server.log').read_text()[-500:]}")
-            time.sleep(0.2)
+    if reason := engines.emulator_missing():
+        _unavailable(reason)
+    service = engines.emulator(tmp_path_factory.mktemp("noida"))
     try:
-        yield {"url": url, "emulator": True}
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+        with engines.running(service):
+            yield {"url": service.url, "emulator": True}
+    except engines.EngineFailed as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def opensearch_server(tmp_path_factory):
+    """A real OpenSearch: the server named by ``OPENSEARCH_URL`` when set, else a node built
+    from Maven Central by ``make search-engines`` (one per test worker)."""
+    import os
+
+    from tests import engines
+
+    real = os.environ.get("OPENSEARCH_URL", "").strip()
+    if real:
+        yield {"url": real, "emulator": False}
+        return
+    if reason := engines.opensearch_missing():
+        _unavailable(reason)
+    service = engines.opensearch(tmp_path_factory.mktemp("opensearch"))
+    try:
+        with engines.running(service):
+            yield {"url": service.url, "emulator": False}
+    except engines.EngineFailed as exc:
+        pytest.fail(str(exc))

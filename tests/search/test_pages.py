@@ -111,6 +111,7 @@ def test_a_failing_engine_on_the_second_request_still_answers(client, content, m
 
     class Flaky(DatabaseBackend):
         name = "flaky"
+        external = True  # an engine beside the database, as far as api is concerned
 
         def search(self, query):
             calls["n"] += 1

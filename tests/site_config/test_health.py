@@ -32,7 +32,7 @@ def test_readiness_reports_database_and_search_backend(client):
 def test_readiness_says_so_when_the_search_engine_is_down(client, settings, unused_tcp_port):
     # Nothing listens on this port: the engine is "down", search falls back, still ready.
     settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{unused_tcp_port}"
-    settings.ELASTICSEARCH_TIMEOUT = 0.5
+    settings.SEARCH_TIMEOUT = 0.5
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["search"] == {

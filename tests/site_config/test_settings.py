@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 from tests.utils import subprocess_env
@@ -50,6 +51,24 @@ def test_production_refuses_debug():
     result = _load_settings({**PRODUCTION_ENV, "DEBUG": "true"})
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"SEARCH_ENGINE": "solr"}, "SEARCH_ENGINE must be one of"),
+        ({"SEARCH_ENGINE": "opensearch"}, "SEARCH_ENGINE=opensearch needs OPENSEARCH_URL"),
+        ({"SEARCH_ENGINE": "elasticsearch"}, "needs ELASTICSEARCH_URL"),
+        (
+            {"ELASTICSEARCH_URL": "http://es:9200", "OPENSEARCH_URL": "http://os:9200"},
+            "say which with SEARCH_ENGINE",
+        ),
+    ],
+)
+def test_production_refuses_a_search_engine_it_cannot_use(env, message):
+    result = _load_settings({**PRODUCTION_ENV, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_debug_off_outside_production_still_needs_a_secret_key():

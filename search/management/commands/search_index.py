@@ -1,6 +1,6 @@
 """``manage.py search_index rebuild|status|reconcile``.
 
-* rebuild: build every document again and replace each index; Elasticsearch builds a new
+* rebuild: build every document again and replace each index; an engine builds a new
   index and swaps its alias in one step, so searches never see a half-built index, then
   catches up (a reconcile) with what changed while it was building: an answer hidden or a
   page unpublished during the rebuild was written to the old index only.
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             except api.BackendUnavailable as exc:
                 raise CommandError(f"{backend.name} is unavailable: {exc}") from exc
             self.stdout.write(self.style.SUCCESS(f"  {count} documents in {backend.name}"))
-            if backend.name != "database":
+            if backend.external:
                 # The database rebuild is one transaction: writes during it wait, then
                 # retry. An engine's new index missed them: compare and fix.
                 self.stdout.write("Catching up with changes made during the rebuild")
@@ -109,6 +109,9 @@ class Command(BaseCommand):
                     f"{len(should) - len(stale)} already right"
                 )
             )
-            if backend.name == "database":
+            if backend.external:
+                if removed := backend.remove_orphans():
+                    self.stdout.write(f"  leftover indexes removed: {', '.join(removed)}")
+            else:
                 pruned = backend.prune_vocabulary()
                 self.stdout.write(f"  {pruned} words no document uses any more forgotten")

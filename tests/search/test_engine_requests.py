@@ -1,28 +1,41 @@
-"""The exact requests the Elasticsearch backend sends (no server needed), and what happens
-when the server is down."""
+"""The exact requests the engine backends send (no server needed: both send the same
+ones, built by ``search.backends.definitions``), and what happens when the engine is down,
+for Elasticsearch and OpenSearch alike."""
 
 import pytest
 
 from search import api
 from search.backends.base import Query
-from search.backends.elasticsearch import LANGUAGE_ANALYZERS, ElasticsearchBackend
+from search.backends.definitions import LANGUAGE_ANALYZERS
+from search.backends.elasticsearch import ElasticsearchBackend
+from search.backends.opensearch import OpenSearchBackend
 from search.models import Synonym
 from tests.search.contract import index_everything
 
 pytestmark = pytest.mark.django_db
 
+ENGINES = {"elasticsearch": "ELASTICSEARCH_URL", "opensearch": "OPENSEARCH_URL"}
 
-@pytest.fixture
-def backend(settings):
-    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
-    settings.ELASTICSEARCH_INDEX_PREFIX = "helpcenter"
-    return ElasticsearchBackend()
+
+@pytest.fixture(params=sorted(ENGINES))
+def backend(request, settings):
+    setattr(settings, ENGINES[request.param], "http://127.0.0.1:9")
+    settings.SEARCH_INDEX_PREFIX = "helpcenter"
+    return {"elasticsearch": ElasticsearchBackend, "opensearch": OpenSearchBackend}[request.param]()
+
+
+def engine_down(settings, engine: str, port: int) -> None:
+    """Point the settings at an engine that does not answer (nothing listens on ``port``)."""
+    settings.SEARCH_ENGINE = engine
+    setattr(settings, ENGINES[engine], f"http://127.0.0.1:{port}")
+    settings.SEARCH_TIMEOUT = 0.5
+    api.reset_backend()
 
 
 @pytest.mark.parametrize("language", ["en", "tr", "de"])
 def test_each_language_gets_its_own_analyzer_and_lemma_fields(backend, language):
     Synonym.objects.create(language=language, terms="refund, money back")
-    body = backend.index_definition(language, f"helpcenter-{language}-1").to_dict()
+    body = backend.index_definition(language)
     props = body["mappings"]["properties"]
     for field in ("title", "question", "body"):
         assert props[field] == {"type": "text", "analyzer": LANGUAGE_ANALYZERS[language]}
@@ -53,8 +66,7 @@ def test_each_language_gets_its_own_analyzer_and_lemma_fields(backend, language)
 
 def test_query_body_boosts_fields_filters_and_highlights_safely(backend):
     query = Query(language="tr", terms=["iade", "süre"], kind="faq", limit=10, offset=10)
-    hits, facets = backend.build_searches(query)
-    body = hits.to_dict()
+    body = backend.search_body(query)
     text = body["query"]["bool"]["must"][0]
     first_term = text["bool"]["must"][0]["bool"]["should"][0]["multi_match"]
     assert first_term["query"] == "iade"
@@ -62,7 +74,9 @@ def test_query_body_boosts_fields_filters_and_highlights_safely(backend):
         "title^6", "title_terms^6", "question^3", "question_terms^3", "body^1", "body_terms^1",
     ]  # fmt: skip
     assert first_term["fuzziness"] == "AUTO"
-    assert body["query"]["bool"]["filter"] == [{"term": {"kind": "faq"}}]
+    # The filters narrow the hits, not the facets: a post_filter.
+    assert body["post_filter"] == {"bool": {"filter": [{"term": {"kind": "faq"}}]}}
+    assert "filter" not in body["query"]["bool"]
     assert {"constant_score": {"filter": {"term": {"official": True}}, "boost": 1.0}} in body[
         "query"
     ]["bool"]["should"]
@@ -70,13 +84,10 @@ def test_query_body_boosts_fields_filters_and_highlights_safely(backend):
     assert body["highlight"]["pre_tags"] == ["<mark>"]
     assert (body["from"], body["size"]) == (10, 10)
     assert body["timeout"].endswith("ms")
-    facet_body = facets.to_dict()
-    assert facet_body["size"] == 0
+    assert body["track_total_hits"] is True
     # The kind facet ignores the kind filter (other types stay choosable); topic keeps it.
-    assert facet_body["aggs"]["kind"]["filter"] == {"match_all": {}}
-    assert facet_body["aggs"]["topic"]["filter"] == {
-        "bool": {"filter": [{"term": {"kind": "faq"}}]}
-    }
+    assert body["aggs"]["kind"]["filter"] == {"match_all": {}}
+    assert body["aggs"]["topic"]["filter"] == {"bool": {"filter": [{"term": {"kind": "faq"}}]}}
 
 
 def test_compound_parts_and_title_pairs_in_the_query_body(backend):
@@ -84,7 +95,7 @@ def test_compound_parts_and_title_pairs_in_the_query_body(backend):
         language="de", terms=["ratenkauf"], parts={"ratenkauf": ["raten", "kaufen"]},
         title_pairs=["wo ist"], term_pairs=["raten kaufen"],
     )  # fmt: skip
-    body = backend.build_searches(query)[0].to_dict()["query"]["bool"]
+    body = backend.search_body(query)["query"]["bool"]
     alternatives = body["must"][0]["bool"]["must"][0]["bool"]["should"]
     assert alternatives[0]["multi_match"]["query"] == "ratenkauf"
     together = alternatives[1]["bool"]["must"]
@@ -103,20 +114,19 @@ def test_query_never_carries_the_visitors_syntax(backend):
     import re
 
     terms = api.analysis.query_terms('title:"refund" OR (x*) ~2 AND -y', "en")
-    hits, _ = backend.build_searches(Query(language="en", terms=terms))
-    sent = re.findall(r"'query': '([^']*)'", str(hits.to_dict()["query"]))
+    body = backend.search_body(Query(language="en", terms=terms))
+    sent = re.findall(r"'query': '([^']*)'", str(body["query"]))
     assert sent and all(re.fullmatch(r"\w+", text) for text in sent), sent
 
 
-def test_search_falls_back_to_the_database_when_elasticsearch_is_down(
-    client, settings, content, unused_tcp_port
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_search_falls_back_to_the_database_when_the_engine_is_down(
+    client, settings, content, unused_tcp_port, engine
 ):
-    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_ENGINE = "database"
     api.reset_backend()
     index_everything()  # the database table, kept by the same pipeline
-    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{unused_tcp_port}"
-    settings.ELASTICSEARCH_TIMEOUT = 0.5
-    api.reset_backend()
+    engine_down(settings, engine, unused_tcp_port)
     try:
         results = api.search("refund", "en")
         assert results.fell_back and results.backend == "database"
@@ -126,22 +136,21 @@ def test_search_falls_back_to_the_database_when_elasticsearch_is_down(
         assert "some results may be missing" in page.content.decode()
         assert api.suggest("ret", "en")
         ready = client.get("/readyz").json()["search"]
-        assert ready == {"backend": "elasticsearch", "reachable": False, "answering": "database"}
+        assert ready == {"backend": engine, "reachable": False, "answering": "database"}
     finally:
         api.reset_backend()
 
 
-def test_a_save_never_fails_when_elasticsearch_is_down(
-    settings, unused_tcp_port, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_a_save_never_fails_when_the_engine_is_down(
+    settings, unused_tcp_port, django_capture_on_commit_callbacks, engine
 ):
     from forum import services
     from search.models import SearchDocument
     from tests.factories import BoardFactory, UserFactory
 
-    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{unused_tcp_port}"
-    settings.ELASTICSEARCH_TIMEOUT = 0.5
+    engine_down(settings, engine, unused_tcp_port)
     settings.FORUM_NEW_MEMBER_POSTS = 0
-    api.reset_backend()
     try:
         with django_capture_on_commit_callbacks(execute=True):
             thread = services.thread_create(
@@ -151,5 +160,33 @@ def test_a_save_never_fails_when_elasticsearch_is_down(
         assert thread.pk
         # The database's own index still has it, so the fallback finds it.
         assert SearchDocument.objects.filter(key=f"thread:{thread.pk}").exists()
+    finally:
+        api.reset_backend()
+
+
+@pytest.mark.parametrize(
+    "env, engine",
+    [
+        ({}, "database"),
+        ({"ELASTICSEARCH_URL": "http://es:9200"}, "elasticsearch"),
+        ({"OPENSEARCH_URL": "http://os:9200"}, "opensearch"),
+        ({"SEARCH_ENGINE": "database", "OPENSEARCH_URL": "http://os:9200"}, "database"),
+        (
+            {"SEARCH_ENGINE": "opensearch", "OPENSEARCH_URL": "http://os:9200",
+             "ELASTICSEARCH_URL": "http://es:9200"},
+            "opensearch",
+        ),
+    ],
+)  # fmt: skip
+def test_the_engine_is_chosen_by_setting_or_by_the_url_given(settings, env, engine):
+    settings.SEARCH_ENGINE = env.get("SEARCH_ENGINE", "")
+    settings.ELASTICSEARCH_URL = env.get("ELASTICSEARCH_URL", "")
+    settings.OPENSEARCH_URL = env.get("OPENSEARCH_URL", "")
+    api.reset_backend()
+    try:
+        assert api.configured_engine() == engine
+        assert api.get_backend().name == engine
+        names = [backend.name for backend in api.index_backends()]
+        assert names == (["database"] if engine == "database" else ["database", engine])
     finally:
         api.reset_backend()
