@@ -73,6 +73,30 @@ class EngineContract(SearchContract):
         assert results.backend in (self.engine, "") and not results.fell_back
         return results
 
+    # --- the pages on top ------------------------------------------------------------------
+
+    def test_the_search_page_shows_logs_and_reports_what_the_engine_found(
+        self, client, content, backend
+    ):
+        from django.urls import reverse
+
+        from search.models import QueryLog
+
+        index_everything()
+        response = client.get("/en/search/", {"q": "refunds"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert response.context["results"].backend == self.engine
+        assert "When is my <mark>refund</mark> paid?" in html
+        assert "some results may be missing" not in html
+        entry = QueryLog.objects.get()
+        assert (entry.query, entry.backend, entry.results) == ("refunds", self.engine, 2)
+        assert client.get("/readyz").json()["search"] == {
+            "backend": self.engine, "reachable": True, "answering": self.engine,
+        }  # fmt: skip
+        suggestions = client.get(reverse("search:suggest"), {"q": "ret"}).json()["suggestions"]
+        assert "How do I return a parcel?" in [s["title"] for s in suggestions]
+
     # --- aliases and rebuilds --------------------------------------------------------------
 
     def test_rebuild_fills_a_new_index_and_swaps_the_alias(self, content, backend):

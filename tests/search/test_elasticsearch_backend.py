@@ -10,6 +10,7 @@ from tests.search.engine_contract import EngineContract
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
+POST_FILTER = "noida-db ignores post_filter: filtered hits come back unfiltered"
 ANALYZERS = "noida-db's language analyzers are its standard analyzer: no stemming, no folding"
 
 
@@ -24,9 +25,7 @@ class TestElasticsearchBackend(EngineContract):
         "test_editors_synonyms_are_in_the_engines_analysis": (
             "noida-db ignores synonym_graph filters in _analyze"
         ),
-        "test_facets_count_kinds_and_filters_narrow": (
-            "noida-db ignores post_filter: filtered hits come back unfiltered"
-        ),
+        "test_facets_count_kinds_and_filters_narrow": POST_FILTER,
         "test_editors_synonyms_widen_a_query": (
             "noida-db matches a multi_match of type phrase word by word on some fields"
         ),
