@@ -3,10 +3,9 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from forum.markup import MAX_CHARS as BODY_MAX
 from forum.models import Board, Report, Thread
 from forum.validators import validate_display_name
-
-BODY_MAX = 20_000
 
 
 class DisplayNameField(forms.CharField):

@@ -4,8 +4,15 @@ Markdown may carry raw HTML, so its output is untrusted: bleach keeps an allow-l
 tags and attributes and *escapes* everything else (a member who writes ``<script>`` sees
 that text, as written). Links get ``rel="nofollow ugc noopener"``; images are kept only from
 hosts the shop trusts (``FORUM_IMAGE_HOSTS``), so a post cannot track its readers.
+
+Rendering is bounded for any text (``MAX_CHARS`` are parsed, the forms take no more): Python-
+Markdown looks for the end of a link or of raw HTML from every ``[`` and ``<``, which grows
+with the square of a text made of them (8,000 ``[`` took 8.5 s). Past ``MARKUP_BUDGET`` of
+either, outside code, the rest are written as plain characters (``_bounded``); a nesting
+deeper than Python allows renders the post as plain paragraphs (``_plain``).
 """
 
+import html
 import re
 from functools import partial
 from urllib.parse import urlsplit
@@ -24,6 +31,13 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 _MAX_QUOTE_LINES = 12
+# The longest post a member may send (the forms refuse more; render parses no more).
+MAX_CHARS = 20_000
+# Link and raw-HTML openers parsed as such per post: a post needs a few dozen at most.
+MARKUP_BUDGET = 200
+_OPENER = re.compile(r"[\[<]")
+# Fenced code blocks and inline code spans: Markdown reads their text as written.
+_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?(?:^\1[ \t]*$|\Z)|(`+)(?:(?!\2).)+?\2", re.M | re.S)
 
 
 class _DemoteHeadings(Treeprocessor):
@@ -85,14 +99,51 @@ _cleaner = bleach.Cleaner(
 _IMG = re.compile(r'<img((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*/?>')
 
 
+def _split_at_budget(source: str) -> tuple[str, str]:
+    """``source`` cut before the ``MARKUP_BUDGET``-th ``[`` or ``<`` outside code: the head
+    is parsed as Markdown, the rest shown as plain text. What Markdown then does grows with
+    the length of the text, not with its square (an escaped ``\\[`` costs it as much as a
+    ``[``: every inline match rebuilds the paragraph)."""
+    if source.count("[") < MARKUP_BUDGET and source.count("<") < MARKUP_BUDGET:
+        return source, ""
+    seen = {"[": 0, "<": 0}
+    last = 0
+    for code in [*_CODE.finditer(source), None]:
+        stop = code.start() if code else len(source)
+        for match in _OPENER.finditer(source, last, stop):
+            seen[match.group(0)] += 1
+            if seen[match.group(0)] >= MARKUP_BUDGET:
+                return source[: match.start()], source[match.start() :]
+        if code:
+            last = code.end()
+    return source, ""
+
+
+def _plain(source: str) -> str:
+    """The text as paragraphs and line breaks, nothing parsed: for a post Markdown cannot
+    take (a nesting deeper than Python's recursion allows)."""
+    paragraphs = re.split(r"\n\s*\n", source.strip())
+    return "".join(
+        "<p>" + "<br>\n".join(html.escape(line) for line in p.splitlines()) + "</p>"
+        for p in paragraphs
+        if p.strip()
+    )
+
+
 def render(source: str) -> str:
     """Sanitised HTML for a post's Markdown source."""
-    html = markdown.markdown(
-        source,
-        extensions=["fenced_code", "tables", "sane_lists", "nl2br", _PostExtension()],
-        output_format="html",
-    )
-    cleaned = _cleaner.clean(html)
+    head, rest = _split_at_budget(source[:MAX_CHARS])
+    rest += source[MAX_CHARS:]
+    try:
+        rendered = markdown.markdown(
+            head,
+            extensions=["fenced_code", "tables", "sane_lists", "nl2br", _PostExtension()],
+            output_format="html",
+        )
+    except RecursionError:
+        head, rest, rendered = "", source, ""
+    rendered += _plain(rest)
+    cleaned = _cleaner.clean(rendered)
     # An image from a host we do not trust loses its source; drop what is left of it.
     return _IMG.sub(lambda m: m.group(0) if ' src="' in m.group(1) else "", cleaned)
 

@@ -247,4 +247,4 @@ def preview(request):
     require(request.user.is_authenticated)
     if not within_limits(request, "forum-preview", settings.FORUM_SUGGEST_LIMITS):
         return JsonResponse({"html": ""}, status=429)
-    return JsonResponse({"html": markup.render(request.POST.get("body", "")[:20_000])})
+    return JsonResponse({"html": markup.render(request.POST.get("body", "")[: markup.MAX_CHARS])})

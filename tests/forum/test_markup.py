@@ -339,3 +339,75 @@ def test_turkish_and_german_text_passes_through_unchanged():
     text = "İstanbul'da ılık bir gün; Straße über Grüße."
 
     assert render(text) == f"<p>{text}</p>"
+
+
+# --- bounded cost ----------------------------------------------------------------------------
+
+# Texts made to be expensive: link and image openers, raw HTML openers (each used to make
+# Python-Markdown scan the rest of the paragraph: quadratic), nestings deeper than Python's
+# recursion allows, and the busiest inline syntax.
+HOSTILE_UNITS = [
+    "[", "![", "[a", "[](", "[a](", "![a](", "<x ", "<a href=x>", "[`", "- [", "> [",
+    "1. ", "> ", "*a", "**a", "***a", "_a_ ", "&", "&#91;", "`a`", "a  \n", "a\n", "\\[",
+]  # fmt: skip
+
+
+def _realistic_post(size: int) -> str:
+    """A long post as members write them: prose with some emphasis, links, code and lists."""
+    para = (
+        "My parcel was returned to the warehouse after two failed delivery attempts, and the "
+        "tracking page still says **in transit**. I asked the courier, who told me to contact "
+        "the shop. See [the returns policy](https://example.com/returns) and the `ORDER-12345` "
+        "number below.\n\n- first item\n- second item with *emphasis*\n\n"
+    )
+    return (para * (size // len(para) + 1))[:size]
+
+
+def _seconds(text: str, runs: int = 3) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        render(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_no_text_of_the_longest_size_costs_much_more_than_a_real_post():
+    """Ratios, measured in the same run (the machine is shared): the worst text of the
+    longest size a post may have renders within 25 times a real post of that size (before
+    the bound, 8,000 ``[`` alone took 1,900 times as long as 8,000 letters)."""
+    from forum.markup import MAX_CHARS
+
+    reference = _seconds(_realistic_post(MAX_CHARS))
+    ratios = {
+        unit: _seconds((unit * MAX_CHARS)[:MAX_CHARS], runs=1) / reference for unit in HOSTILE_UNITS
+    }
+    worst = max(ratios, key=ratios.get)
+    assert ratios[worst] < 25, f"{worst!r}: {ratios[worst]:.1f}x a real post; {ratios}"
+
+
+@pytest.mark.parametrize("unit", ["[", "![", "[](", "[a](", "<x ", "[`"])
+def test_link_and_html_openers_cost_in_proportion_to_their_number(unit):
+    """Twice the text costs about twice the time, not four times (quadratic before)."""
+    half, full = (_seconds((unit * n)[:n]) for n in (5_000, 10_000))
+    assert full / half < 3, f"{unit!r}: {half * 1000:.0f} ms, then {full * 1000:.0f} ms"
+
+
+def test_a_post_past_the_opener_budget_keeps_its_text_and_its_first_links():
+    from forum.markup import MARKUP_BUDGET
+
+    links = "".join(f"[link {n}](https://example.com/{n}) " for n in range(MARKUP_BUDGET + 5))
+    html = render(links)
+    # Parsed as links up to the budget; the rest shown as written (addresses still linked).
+    assert len(re.findall(r">link \d+</a>", html)) == MARKUP_BUDGET - 1
+    assert "[link 204](" in html
+    code = "`" + "[" * 500 + "`"
+    assert "<code>" + "[" * 500 + "</code>" in render(code)  # code is not counted
+
+
+def test_a_nesting_deeper_than_python_allows_is_shown_as_text():
+    html = render("1. " * 3000)
+    assert html.startswith("<p>1. 1. 1.")
+    assert render("- " * 10 + "item").count("<li>") >= 1  # a normal nesting is still a list
