@@ -18,6 +18,7 @@ from kb.models import (
     PolicyPage,
     TopicPage,
 )
+from site_config.ids import parse_int
 
 HOME_LIST_SIZE = 5
 MIN_VOTES_FOR_RANKING = 3
@@ -219,10 +220,7 @@ def article_context(page, request) -> dict:
 
 def _start_seconds(request) -> int:
     """Where a chapter link asks the video to start (``?t=90``); 0 for anything odd."""
-    try:
-        return max(0, min(int(request.GET.get("t", 0)), 24 * 3600))
-    except (TypeError, ValueError):
-        return 0
+    return parse_int(request.GET.get("t", ""), default=0, low=0, high=24 * 3600)
 
 
 def translation_status(page) -> dict | None:

@@ -5,6 +5,6 @@ from kb import views
 app_name = "kb"
 
 urlpatterns = [
-    path("feedback/<int:page_id>/", views.feedback, name="feedback"),
-    path("video/<int:document_id>/", views.video_file, name="video_file"),
+    path("feedback/<id:page_id>/", views.feedback, name="feedback"),
+    path("video/<id:document_id>/", views.video_file, name="video_file"),
 ]

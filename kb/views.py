@@ -13,6 +13,7 @@ from kb import diff, selectors, services
 from kb.forms import FeedbackExplainForm, FeedbackForm
 from kb.models import ARTICLE_MODELS, HowToVideoPage, PolicyVersion
 from site_config import ratelimit
+from site_config.ids import parse_int
 
 FEEDBACK_LIMIT = (20, 3600)  # votes and comments per visitor address per hour
 
@@ -95,11 +96,8 @@ def policy_compare(request, policy):
     if len(versions) < 2:
         return redirect(policy.get_url(request) + "history/")
     newest = max(versions)
-    try:
-        new_number = int(request.GET.get("to", newest))
-        old_number = int(request.GET.get("from", new_number - 1))
-    except ValueError:
-        new_number, old_number = newest, newest - 1
+    new_number = parse_int(request.GET.get("to", ""), default=newest, low=1, high=newest)
+    old_number = parse_int(request.GET.get("from", ""), default=new_number - 1, low=0, high=newest)
     old, new = versions.get(old_number), versions.get(new_number)
     if old is None or new is None or old_number == new_number:
         messages.info(request, _("Choose two different versions to compare."))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from search import analysis, api
 from site_config import ratelimit
+from site_config.ids import parse_id, parse_int
 
 SEARCH_LIMIT = (60, 60)  # searches per visitor address per minute
 SUGGEST_LIMIT = (120, 60)
@@ -22,10 +23,7 @@ def _allowed(request, scope: str, limits) -> bool:
 
 
 def _page_number(raw) -> int:
-    try:
-        return max(1, min(int(raw), api.MAX_PAGE))
-    except (TypeError, ValueError):
-        return 1
+    return parse_int(raw, default=1, low=1, high=api.MAX_PAGE)
 
 
 def search_page(request):
@@ -78,8 +76,10 @@ def suggest(request):
 def click(request):
     try:
         log_id = signing.loads(request.GET.get("t", ""), salt=_CLICK_SALT, max_age=3600)
-        rank = int(request.GET.get("r", ""))
-    except (signing.BadSignature, ValueError):
+    except signing.BadSignature:
+        return HttpResponse(status=400)
+    rank = parse_id(request.GET.get("r", ""))
+    if rank is None:
         return HttpResponse(status=400)
     api.record_click(log_id, rank)
     return HttpResponse(status=204)

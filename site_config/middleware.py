@@ -1,7 +1,11 @@
-"""Response headers Django's SecurityMiddleware does not set (Django 5.2 has no CSP)."""
+"""Response headers Django's SecurityMiddleware does not set (Django 5.2 has no CSP), the
+language cookie, and text input without control characters."""
 
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import get_language
+
+from site_config.text import without_control_characters
 
 # The Wagtail and Django admins rely on inline scripts and styles we do not control; they
 # are staff-only behind login, so they get the headers below but not the public CSP.
@@ -57,3 +61,37 @@ def remember_language(response, language: str) -> None:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         httponly=True,
     )
+
+
+class CleanInputMiddleware:
+    """Every text field of every form (ours, allauth's, the admins') arrives without control
+    characters (``site_config.text``): the query string, and a form's fields once CSRF
+    has read them (it reads a form POST before any view, so this changes nothing about when
+    a body is parsed; uploaded files are not text and are left alone)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if cleaned := _cleaned(request.GET):
+            request.GET = cleaned
+        form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+        if request.method == "POST" and form and (cleaned := _cleaned(request.POST)):
+            request.POST = cleaned
+
+
+def _cleaned(data: QueryDict) -> QueryDict | None:
+    """A copy of ``data`` without control characters, or None when it has none."""
+    changed = False
+    copy = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        clean_key = without_control_characters(key)
+        clean_values = [without_control_characters(v) for v in values]
+        changed |= clean_key != key or clean_values != values
+        copy.setlist(clean_key, clean_values)
+    if not changed:
+        return None
+    return QueryDict(copy.urlencode())  # immutable, as Django's own request data

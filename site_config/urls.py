@@ -33,7 +33,7 @@ urlpatterns = [
     # Wagtail's password forms, with a limit on guesses (same names, so Wagtail's own
     # templates post here).
     path(
-        "documents/authenticate_with_password/<int:restriction_id>/",
+        "documents/authenticate_with_password/<id:restriction_id>/",
         views.document_password,
         name="wagtaildocs_authenticate_with_password",
     ),
@@ -66,10 +66,12 @@ urlpatterns += i18n_patterns(
         name="wagtailcore_login_redirect",
     ),
     path(
-        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        "_util/authenticate_with_password/<id:page_view_restriction_id>/<id:page_id>/",
         views.page_password,
         name="wagtailcore_authenticate_with_password",
     ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+handler400 = "site_config.views.bad_request"

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -68,3 +69,10 @@ def document_password(request, *args, **kwargs):
     return _password_guarded(authenticate_with_password, "document-password")(
         request, *args, **kwargs
     )
+
+
+def bad_request(request, exception):
+    """The 400 page. Django's own is wrapped in ``requires_csrf_token``, which reads the form
+    body again: a body Django refused (a form not in UTF-8) then fails a second time, and
+    the visitor gets a 500 instead of a 400. This one reads nothing from the request body."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))

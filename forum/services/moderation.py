@@ -205,7 +205,11 @@ def user_ban(*, user, by, reason: str, hide_posts: bool = False) -> Profile:
 
 @transaction.atomic
 def user_unban(*, user, by, reason: str = "") -> Profile:
-    profile = Profile.objects.select_for_update().get(user=user)
+    """Let a banned member post again; a member who is not banned is refused (nothing is
+    logged). The caller checks ``permissions.can_ban``."""
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is None or profile.banned_at is None:
+        raise ValidationError(_("This member is not banned."), code="not_banned")
     profile.banned_at = None
     profile.banned_reason = ""
     profile.save(update_fields=["banned_at", "banned_reason", "updated_at"])

@@ -17,6 +17,7 @@ from forum import permissions, selectors, services
 from forum.forms import ReportForm
 from forum.models import Board, Vote
 from forum.views._helpers import back, post_or_404, require, thread_or_404, within_limits
+from site_config.ids import parse_id
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -161,7 +162,7 @@ def notifications(request):
     if request.method == "POST":
         ids = request.POST.getlist("id")
         services.notifications_mark_read(
-            user=request.user, ids=[int(i) for i in ids if i.isdigit()] or None
+            user=request.user, ids=[n for n in map(parse_id, ids) if n is not None] or None
         )
         return redirect("forum:notifications")
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from forum import markup, permissions, selectors, services
 from forum.forms import AskForm, EditForm, ReplyForm
 from forum.views._helpers import post_or_404, require, thread_or_404, within_limits
+from site_config.ids import parse_id
 
 
 def _posting_blocked(request):
@@ -172,9 +173,9 @@ def reply(request, pk: int):
                     return redirect(post)
     else:
         initial = ""
-        quote_id = request.GET.get("quote", "")
-        if quote_id.isdigit():
-            quote_of = post_or_404(request, int(quote_id))
+        quote_id = parse_id(request.GET.get("quote", ""))
+        if quote_id is not None:
+            quote_of = post_or_404(request, quote_id)
             if quote_of.thread_id == thread.pk:
                 name = selectors.profile_for_user(quote_of.author).display_name
                 initial = markup.quote(name, quote_of.body)

@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from forum import permissions, selectors, structured_data
 from forum.forms import ReplyForm
 from forum.models import Board
+from site_config.feeds import XmlSafeAtom1Feed
 
 PAGE_SIZE = 20
 
@@ -126,7 +126,7 @@ def official(request):
 class OfficialAnswersFeed(Feed):
     """The newest official answers in the visitor's language, as Atom."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     description = gettext_lazy("Answers from the shop's support team.")
 
     def title(self):

@@ -150,8 +150,14 @@ def ban(request, user_id: int):
     profile = selectors.profile_for_user(member)
     if request.method == "POST":
         if request.POST.get("action") == "unban":
-            services.user_unban(user=member, by=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, _("The member can post again."))
+            try:
+                services.user_unban(
+                    user=member, by=request.user, reason=request.POST.get("reason", "")
+                )
+            except ValidationError as exc:
+                messages.info(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The member can post again."))
             return redirect("forum:member", user_id=member.pk)
         form = BanForm(request.POST)
         if form.is_valid():

@@ -132,6 +132,24 @@ def test_ban_can_hide_all_visible_posts_and_unban_restores_posting(moderator):
     assert not member.forum_profile.is_banned
 
 
+@pytest.mark.parametrize("with_profile", [True, False])
+def test_unbanning_a_member_who_is_not_banned_says_so_and_logs_nothing(
+    client, moderator, with_profile
+):
+    from forum.models import Profile
+
+    member = UserFactory()
+    if not with_profile:
+        Profile.objects.filter(user=member).delete()
+    client.force_login(moderator)
+    response = client.post(
+        reverse("forum:ban", kwargs={"user_id": member.pk}), {"action": "unban"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "This member is not banned." in response.content.decode()
+    assert not ModerationLog.objects.filter(target_user=member).exists()
+
+
 def test_team_members_cannot_be_banned(client, moderator):
     staff = in_group(UserFactory(), "Support staff")
     client.force_login(moderator)
