@@ -21,7 +21,8 @@ class DisplayNameField(forms.CharField):
 
 
 class ProfileForm(forms.Form):
-    display_name = DisplayNameField()
+    # Checked by the service, which knows whose name it is (the team may keep its own).
+    display_name = DisplayNameField(validators=[])
     language = forms.ChoiceField(
         label=_("Language of our e-mails to you"),
         choices=settings.LANGUAGES,

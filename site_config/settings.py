@@ -187,9 +187,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a task writes; a short busy timeout instead of
-    # "database is locked" errors under the browser tests' concurrent requests.
+    # "database is locked" errors under the browser tests' concurrent requests. IMMEDIATE:
+    # a transaction takes the write lock when it begins, so two requests that write at once
+    # wait for each other; a deferred one fails at once when both try to upgrade their read
+    # locks ("database is locked": a double submit answered 500).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

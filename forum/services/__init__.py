@@ -33,10 +33,17 @@ from forum.services.notifications import (
     unsubscribe_token_is_valid,
     unsubscribe_with_token,
 )
-from forum.services.posting import PostingLimited, post_edit, reply_create, thread_create
+from forum.services.posting import (
+    DuplicatePost,
+    PostingLimited,
+    post_edit,
+    reply_create,
+    thread_create,
+)
 from forum.services.profiles import profile_create, profile_update
 
 __all__ = [
+    "DuplicatePost",
     "PostingLimited",
     "notifications_mark_read",
     "post_approve",

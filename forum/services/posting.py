@@ -1,6 +1,9 @@
 """Asking, replying and editing: with the limits that keep spam out."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +34,38 @@ from site_config import ratelimit
 
 class PostingLimited(Exception):
     """Too many posts in a short time; the message says when to try again."""
+
+
+class DuplicatePost(Exception):
+    """The same text from the same member moments ago (a double click, the back button, a
+    request sent twice at once): not stored again. ``post`` is the one already stored."""
+
+    def __init__(self, post: Post):
+        super().__init__(post.pk)
+        self.post = post
+
+
+# How long the same text from the same member counts as the same post sent again.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+def _one_at_a_time(author) -> None:
+    """Serialise one member's posting: a second request with the same text, sent at the same
+    moment, waits here for the first to commit, then finds it (a row lock on PostgreSQL;
+    SQLite's write transactions are serialised already, see settings). FOR NO KEY UPDATE:
+    a row that refers to the member (a vote, a "me too") still takes its key-share lock
+    meanwhile, or this would deadlock with the other services' thread locks."""
+    get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=author.pk)
+
+
+def _recent_same(author, body: str, **where) -> Post | None:
+    since = timezone.now() - DUPLICATE_WINDOW
+    return (
+        Post.objects.filter(author=author, body=body, created_at__gte=since, **where)
+        .select_related("thread")
+        .order_by("-pk")
+        .first()
+    )
 
 
 def _check_rate(author, *, editing: bool = False) -> None:
@@ -90,6 +125,9 @@ def thread_create(*, board: Board, author, title: str, body: str, language: str,
     title = _clean_title(title)
     new_member = permissions.is_new_member(author)
     _check_links(author, body, new_member=new_member)
+    _one_at_a_time(author)
+    if same := _recent_same(author, body, is_question=True, thread__title=title):
+        raise DuplicatePost(same)
     _check_rate(author)
     visibility = Visibility.HELD if new_member else Visibility.VISIBLE
     thread = Thread.objects.create(
@@ -119,6 +157,9 @@ def reply_create(*, thread: Thread, author, body: str) -> Post:
     """Answer a thread. The caller checks ``permissions.can_reply``; limits are checked here."""
     new_member = permissions.is_new_member(author)
     _check_links(author, body, new_member=new_member)
+    _one_at_a_time(author)
+    if same := _recent_same(author, body, thread=thread, is_question=False):
+        raise DuplicatePost(same)
     _check_rate(author)
     thread = lock_thread(thread.pk)
     visibility = Visibility.HELD if new_member else Visibility.VISIBLE

@@ -91,6 +91,9 @@ def ask(request):
                         language=data["language"],
                         tags=data["tags"],
                     )
+                except services.DuplicatePost as exc:
+                    messages.info(request, _("You asked this a moment ago: here it is."))
+                    return redirect(exc.post.thread)
                 except services.PostingLimited as exc:
                     form.add_error(None, str(exc))
                     found = suggestions(form.data.get("title", ""), get_language())
@@ -157,6 +160,9 @@ def reply(request, pk: int):
                     post = services.reply_create(
                         thread=thread, author=request.user, body=form.cleaned_data["body"]
                     )
+                except services.DuplicatePost as exc:
+                    messages.info(request, _("You posted this answer a moment ago: here it is."))
+                    return redirect(exc.post)
                 except services.PostingLimited as exc:
                     form.add_error(None, str(exc))
                 except ValidationError as exc:

@@ -12,7 +12,7 @@ from tests.factories import BoardFactory, NewMemberFactory, ThreadFactory, UserF
 pytestmark = pytest.mark.django_db
 
 
-def ask(client, board, **fields):
+def ask(client, board, follow=False, **fields):
     data = {
         "title": "How do I return shoes that do not fit?",
         "body": "I bought them last week. **Size 42** is too small.",
@@ -20,7 +20,7 @@ def ask(client, board, **fields):
         "language": "en",
         "tags": "returns, Shoes",
     } | fields
-    return client.post(reverse("forum:ask"), data)
+    return client.post(reverse("forum:ask"), data, follow=follow)
 
 
 def test_asked_question_is_posted_with_source_kept_and_asker_watching(client):
@@ -234,3 +234,47 @@ def test_emails_go_to_watchers_when_someone_answers(mailoutbox, django_capture_o
     assert callbacks, "nothing is sent before the transaction commits"
     assert [m.to for m in mailoutbox] == [[asker.email]]
     assert mail.outbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+# --- the same post sent twice ----------------------------------------------------------------
+
+
+def test_the_same_question_sent_twice_is_stored_once_with_a_message(client):
+    board = BoardFactory()
+    client.force_login(UserFactory())
+    first = ask(client, board)
+    second = ask(client, board, follow=True)
+    thread = Thread.objects.get()
+    assert first["Location"] == thread.get_absolute_url()
+    assert second.redirect_chain[0][0] == thread.get_absolute_url()
+    assert "You asked this a moment ago" in second.content.decode()
+    assert Post.objects.count() == 1
+
+
+def test_the_same_reply_sent_twice_in_a_row_is_stored_once(client):
+    thread = ThreadFactory()
+    client.force_login(UserFactory())
+    url = reverse("forum:reply", kwargs={"pk": thread.pk})
+    client.post(url, {"body": "Try the other courier."})
+    again = client.post(url, {"body": "Try the other courier."}, follow=True)  # the back button
+    assert again.status_code == 200
+    assert "You posted this answer a moment ago" in again.content.decode()
+    assert Post.objects.filter(thread=thread, is_question=False).count() == 1
+    # Another text, or the same text later or elsewhere, is a new post.
+    client.post(url, {"body": "Or ask at the depot."})
+    assert Post.objects.filter(thread=thread, is_question=False).count() == 2
+
+
+def test_the_same_text_after_the_window_is_a_new_post():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    thread = ThreadFactory()
+    member = UserFactory()
+    first = services.reply_create(thread=thread, author=member, body="Same words")
+    Post.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    services.reply_create(thread=thread, author=member, body="Same words")
+    with pytest.raises(services.DuplicatePost):
+        services.reply_create(thread=thread, author=member, body="Same words")
+    assert Post.objects.filter(thread=thread, is_question=False).count() == 2

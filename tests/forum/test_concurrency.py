@@ -1,6 +1,7 @@
 """Concurrent votes and official marking on a real PostgreSQL server: each thread has its
 own database connection and transaction, and all start together at a barrier."""
 
+import contextlib
 import threading
 
 import pytest
@@ -95,3 +96,35 @@ def test_concurrent_me_too_and_replies_keep_counts_exact():
     assert thread.me_too_count == 10 == MeToo.objects.filter(thread=thread).count()
     assert thread.reply_count == 5 == Post.objects.filter(thread=thread, is_question=False).count()
     assert Thread.objects.count() == 1
+
+
+def test_the_same_reply_sent_four_times_at_once_is_stored_once():
+    thread = ThreadFactory()
+    member = UserFactory()
+    duplicates = []
+
+    def send():
+        try:
+            services.reply_create(thread=thread, author=member, body="Same answer, four times")
+        except services.DuplicatePost as exc:
+            duplicates.append(exc.post.pk)
+
+    run_together([send] * 4)
+    stored = Post.objects.filter(thread=thread, is_question=False)
+    assert stored.count() == 1 and duplicates == [stored.get().pk] * 3
+
+
+def test_the_same_question_sent_three_times_at_once_is_stored_once():
+    from tests.factories import BoardFactory
+
+    board, member = BoardFactory(), UserFactory()
+
+    def send():
+        with contextlib.suppress(services.DuplicatePost):
+            services.thread_create(
+                board=board, author=member, title="Where is my parcel today?",
+                body="Tracking stopped.", language="en",
+            )  # fmt: skip
+
+    run_together([send] * 3)
+    assert Thread.objects.filter(title="Where is my parcel today?").count() == 1

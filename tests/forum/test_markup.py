@@ -376,16 +376,17 @@ def _seconds(text: str, runs: int = 3) -> float:
 
 def test_no_text_of_the_longest_size_costs_much_more_than_a_real_post():
     """Ratios, measured in the same run (the machine is shared): the worst text of the
-    longest size a post may have renders within 25 times a real post of that size (before
-    the bound, 8,000 ``[`` alone took 1,900 times as long as 8,000 letters)."""
+    longest size a post may have renders within 50 times a real post of that size: about 15
+    alone on a quiet machine, the rest is room for a busy one (before the bound, 20,000
+    ``[`` took over 1,000 times as long as the real post)."""
     from forum.markup import MAX_CHARS
 
     reference = _seconds(_realistic_post(MAX_CHARS))
     ratios = {
-        unit: _seconds((unit * MAX_CHARS)[:MAX_CHARS], runs=1) / reference for unit in HOSTILE_UNITS
+        unit: _seconds((unit * MAX_CHARS)[:MAX_CHARS], runs=2) / reference for unit in HOSTILE_UNITS
     }
     worst = max(ratios, key=ratios.get)
-    assert ratios[worst] < 25, f"{worst!r}: {ratios[worst]:.1f}x a real post; {ratios}"
+    assert ratios[worst] < 50, f"{worst!r}: {ratios[worst]:.1f}x a real post; {ratios}"
 
 
 @pytest.mark.parametrize("unit", ["[", "![", "[](", "[a](", "<x ", "[`"])

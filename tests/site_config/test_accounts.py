@@ -148,6 +148,66 @@ def test_staff_like_display_names_are_refused_in_any_casing(client, help_center,
     assert not get_user_model().objects.filter(email="someone@example.com").exists()
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Jonas (Moderator)", "Deniz from Supp0rt", "[Staff] Deniz", "Help-Center Team",
+        "Deniz from Suppоrt",  # a Cyrillic о
+        "Dеniz Ѕupport",  # Cyrillic е and Ѕ
+        "Μoderator",  # a Greek Μ
+        "S T A F F", "SupportDeniz", "Yardım Merkezi", "Mitarbeiterin Anna",
+        "\u3164\u3164\u3164",  # Hangul fillers: nothing to see
+        "\u2800\u2800",  # braille blanks
+    ],
+)  # fmt: skip
+def test_names_that_pass_for_staff_or_show_nothing_are_refused(client, help_center, name):
+    response = _sign_up(client, "en", "someone@example.com", name=name)
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("display_name"), name
+    assert not get_user_model().objects.filter(email="someone@example.com").exists()
+
+
+@pytest.mark.parametrize("name", ["Staffan", "Modesto", "Ayşe Yılmaz", "Иван Петров", "Νίκος"])
+def test_ordinary_names_in_any_alphabet_are_welcome(client, help_center, name):
+    _sign_up(client, "en", "someone@example.com", name=name)
+    assert Profile.objects.get(user__email="someone@example.com").display_name == name
+
+
+@pytest.mark.parametrize(
+    "taken", ["Deniz Kaya", "DENİZ KAYA", "Dеniz Kaya", "Deniz  Kaya", "D3niz Kaya"]
+)
+def test_a_team_members_name_cannot_be_taken_however_it_is_written(client, help_center, taken):
+    from tests.factories import in_group
+
+    in_group(UserFactory(profile="Deniz Kaya"), "Support staff")
+    response = _sign_up(client, "de", "someone@example.com", name=taken)
+    assert response.status_code == 200
+    assert response.context["form"].errors["display_name"]  # in German, like the form
+    assert not get_user_model().objects.filter(email="someone@example.com").exists()
+
+
+def test_the_team_keeps_its_names_and_names_are_stored_in_one_form(client, help_center):
+    from tests.factories import in_group
+
+    staff = in_group(UserFactory(profile="Deniz Kaya"), "Support staff")
+    client.force_login(staff)
+    response = client.post(
+        "/accounts/profile/", {"display_name": "Deniz from Support", "language": "en"}
+    )
+    assert response.status_code == 302
+    assert Profile.objects.get(user=staff).display_name == "Deniz from Support"
+    member = UserFactory(profile="Old name")
+    client.force_login(member)
+    client.post(
+        "/accounts/profile/", {"display_name": "Ｊｏｎａｓ", "language": "en"}
+    )  # full-width
+    assert Profile.objects.get(user=member).display_name == "Jonas"
+    response = client.post(
+        "/accounts/profile/", {"display_name": "Deniz from Support", "language": "en"}
+    )
+    assert response.status_code == 200 and Profile.objects.get(user=member).display_name == "Jonas"
+
+
 def test_member_changes_display_name(client, help_center):
     user = UserFactory(profile="Old name")
     client.force_login(user)
