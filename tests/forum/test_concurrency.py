@@ -128,3 +128,25 @@ def test_the_same_question_sent_three_times_at_once_is_stored_once():
 
     run_together([send] * 3)
     assert Thread.objects.filter(title="Where is my parcel today?").count() == 1
+
+
+def test_the_same_report_four_times_at_once_is_one_report():
+    from forum.models import Report
+
+    reply, reporter = PostFactory(), UserFactory()
+    run_together([lambda: services.post_report(post=reply, reporter=reporter, reason="spam")] * 4)
+    assert Report.objects.filter(post=reply, reporter=reporter).count() == 1
+
+
+def test_the_same_article_vote_four_times_at_once_is_one_vote(help_center):
+    from kb import services as kb_services
+    from kb.models import ArticleFeedback
+    from tests.factories import FaqPageFactory, TopicPageFactory
+
+    topic = TopicPageFactory(parent=help_center["en"], title="Orders", slug="orders")
+    article = FaqPageFactory(parent=topic, title="Order questions", slug="order-questions")
+    reader = UserFactory()
+    run_together(
+        [lambda: kb_services.feedback_record(page=article, helpful=False, user=reader)] * 4
+    )
+    assert ArticleFeedback.objects.filter(page=article, user=reader).count() == 1
