@@ -38,10 +38,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # No service start by the package scripts: this script starts what it needs (containers
-  # and CI machines have no init system).
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  # and CI machines have no init system). A policy the machine had is put back after.
+  policy=/usr/sbin/policy-rc.d
+  [ -e "$policy" ] && cp -p "$policy" "$policy.helpcenter-saved"
+  restore_policy() {
+    if [ -e "$policy.helpcenter-saved" ]; then mv "$policy.helpcenter-saved" "$policy"; else rm -f "$policy"; fi
+  }
+  trap restore_policy EXIT
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  rm -f /usr/sbin/policy-rc.d
+  restore_policy
+  trap - EXIT
 fi
 
 # --- PostgreSQL --------------------------------------------------------------------------
@@ -64,7 +71,9 @@ if ! grep -qF "$marker" "$hba"; then
 fi
 mkdir -p "$conf/conf.d"
 # A server for tests and development: losing the last seconds of writes on a crash is
-# acceptable there, waiting for the disk on every commit is not.
+# acceptable there, waiting for the disk on every commit is not. (On a machine whose
+# PostgreSQL keeps data that matters, do not run this: start your own servers instead.)
+before=$(cat "$conf/conf.d/helpcenter.conf" 2>/dev/null || true)
 cat > "$conf/conf.d/helpcenter.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
@@ -74,7 +83,13 @@ full_page_writes = off
 max_connections = 200
 EOF
 if pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
-  pg_ctlcluster --skip-systemctl-redirect "$version" main reload
+  # Addresses, port and connections take a restart; the trust lines a reload.
+  if [ "$before" != "$(cat "$conf/conf.d/helpcenter.conf")" ]; then
+    say "restarting PostgreSQL $version with the settings above"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main restart
+  else
+    pg_ctlcluster --skip-systemctl-redirect "$version" main reload
+  fi
 else
   say "starting PostgreSQL $version"
   pg_ctlcluster --skip-systemctl-redirect "$version" main start

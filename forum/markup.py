@@ -7,9 +7,9 @@ hosts the shop trusts (``FORUM_IMAGE_HOSTS``), so a post cannot track its reader
 
 Rendering is bounded for any text (``MAX_CHARS`` are parsed, the forms take no more): Python-
 Markdown looks for the end of a link or of raw HTML from every ``[`` and ``<``, which grows
-with the square of a text made of them (8,000 ``[`` took 8.5 s). Past ``MARKUP_BUDGET`` of
-either, outside code, the rest are written as plain characters (``_bounded``); a nesting
-deeper than Python allows renders the post as plain paragraphs (``_plain``).
+with the square of a text made of them (8,000 ``[`` took 8.5 s). From the
+``MARKUP_BUDGET``-th of either on, the post is shown as plain text (``_split_at_budget``);
+a nesting deeper than Python allows renders the post as plain paragraphs (``_plain``).
 """
 
 import html
@@ -36,8 +36,6 @@ MAX_CHARS = 20_000
 # Link and raw-HTML openers parsed as such per post: a post needs a few dozen at most.
 MARKUP_BUDGET = 200
 _OPENER = re.compile(r"[\[<]")
-# Fenced code blocks and inline code spans: Markdown reads their text as written.
-_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?(?:^\1[ \t]*$|\Z)|(`+)(?:(?!\2).)+?\2", re.M | re.S)
 
 
 class _DemoteHeadings(Treeprocessor):
@@ -100,22 +98,16 @@ _IMG = re.compile(r'<img((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*/?>')
 
 
 def _split_at_budget(source: str) -> tuple[str, str]:
-    """``source`` cut before the ``MARKUP_BUDGET``-th ``[`` or ``<`` outside code: the head
-    is parsed as Markdown, the rest shown as plain text. What Markdown then does grows with
-    the length of the text, not with its square (an escaped ``\\[`` costs it as much as a
-    ``[``: every inline match rebuilds the paragraph)."""
-    if source.count("[") < MARKUP_BUDGET and source.count("<") < MARKUP_BUDGET:
-        return source, ""
+    """``source`` cut before its ``MARKUP_BUDGET``-th ``[`` or ``<``: the head is parsed as
+    Markdown, the rest shown as plain text. What Markdown then does grows with the length of
+    the text, not with its square (an escaped ``\\[`` costs it as much as a ``[``: every
+    inline match rebuilds the paragraph). Openers in code count too: telling code apart
+    is Markdown's work, and any cheaper guess at it can be fooled (an unclosed fence)."""
     seen = {"[": 0, "<": 0}
-    last = 0
-    for code in [*_CODE.finditer(source), None]:
-        stop = code.start() if code else len(source)
-        for match in _OPENER.finditer(source, last, stop):
-            seen[match.group(0)] += 1
-            if seen[match.group(0)] >= MARKUP_BUDGET:
-                return source[: match.start()], source[match.start() :]
-        if code:
-            last = code.end()
+    for match in _OPENER.finditer(source):
+        seen[match.group(0)] += 1
+        if seen[match.group(0)] >= MARKUP_BUDGET:
+            return source[: match.start()], source[match.start() :]
     return source, ""
 
 

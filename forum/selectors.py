@@ -126,8 +126,6 @@ def _team_filter(prefix: str = "") -> Q:
 
 def team_display_names(*, exclude_user_id: int | None = None) -> list[str]:
     """The display names of the shop's team (a few dozen at most), for refusing look-alikes."""
-    from forum.models import Profile
-
     return list(
         Profile.objects.filter(user__is_active=True)
         .filter(_team_filter("user__"))

@@ -23,9 +23,9 @@ RESERVED_NAMES = frozenset(
         "admin", "administrator", "moderator", "mod", "support", "staff", "team",
         "helpcenter", "help center", "helpdesk", "help desk", "official", "customer service",
         "service desk", "system", "shop",
-        # tr
-        "yönetici", "moderatör", "destek", "personel", "ekip", "takım", "yetkili", "resmi",
-        "müşteri hizmetleri", "yardım merkezi",
+        # tr ("resmi", official, is also a surname: only as "resmi destek")
+        "yönetici", "moderatör", "destek", "personel", "ekip", "takım", "yetkili",
+        "resmi destek", "müşteri hizmetleri", "yardım merkezi",
         # de
         "moderation", "kundenservice", "kundendienst", "mitarbeiter", "mitarbeiterin",
         "offiziell", "hilfe center", "hilfecenter", "betreiber",
@@ -41,6 +41,13 @@ _LOOK_ALIKES = str.maketrans(
         "ѕ": "s", "ԁ": "d", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ɡ": "g",
         "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
         "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "μ": "u",
+        # Armenian
+        "օ": "o", "ս": "u", "ո": "n", "հ": "h", "ց": "g", "ք": "p", "Տ": "s", "Ս": "u",
+        # Latin small capitals and other Latin look-alikes
+        "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h",
+        "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
+        "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+        "ı": "i", "ſ": "s",
         "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a",
         "$": "s", "|": "l", "!": "i",
     }
@@ -50,7 +57,7 @@ _LOOK_ALIKES = str.maketrans(
 # anyway): the Hangul fillers, the braille blank, the Mongolian vowel separator, and the
 # spaces Unicode counts as letters or symbols.
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5\u034f")
-_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN")
 
 
 def normalized(name: str) -> str:
@@ -77,12 +84,24 @@ _INSIDE_FROM = 7
 
 
 def _looks_like_staff(value: str) -> bool:
-    skeleton = name_skeleton(value)
-    padded, joined = f" {skeleton} ", skeleton.replace(" ", "")
+    # Digits at the end of a word are a number, not letters: "Admin2", "Staff1 Deniz".
+    numbered = re.sub(r"(?<=[^\W\d])\d+(?=\W|$)", "", value)
+    return _staff_words(value) or _staff_words(numbered)
+
+
+def _staff_words(value: str) -> bool:
+    words = name_skeleton(value).split()
+    padded, joined = f" {' '.join(words)} ", "".join(words)
     return any(
         f" {reserved} " in padded  # a word or phrase of its own: "[Staff] Deniz"
         or reserved.replace(" ", "") == joined  # spaced out: "S T A F F"
-        or (len(reserved.replace(" ", "")) >= _INSIDE_FROM and reserved.replace(" ", "") in joined)
+        # One word made of a long role word and a name ("SupportDeniz"); in a name of
+        # several words, a word that only contains one is its own ("Supporter", "Unofficial").
+        or (
+            len(words) == 1
+            and len(reserved.replace(" ", "")) >= _INSIDE_FROM
+            and reserved.replace(" ", "") in joined
+        )
         for reserved in _RESERVED_SKELETONS
     )
 
@@ -104,10 +123,17 @@ def _visible(char: str) -> bool:
     return char.isalnum() and char not in _INVISIBLE
 
 
+MAX_LENGTH = 40  # Profile.display_name
+
+
 def validate_display_name(value: str, *, allow_reserved: bool = False) -> None:
     if any(unicodedata.category(ch).startswith("C") for ch in value):
         raise ValidationError(_("Use letters, numbers and spaces only."), code="control")
     value = normalized(value)
+    if len(value) > MAX_LENGTH:  # NFKC can lengthen a name: "ﷺ" is 18 characters
+        raise ValidationError(
+            _("Use at most %(count)d characters.") % {"count": MAX_LENGTH}, code="too_long"
+        )
     if sum(_visible(ch) for ch in value) < 2 or len(value.strip()) < 2:
         raise ValidationError(_("Use at least 2 letters or numbers."), code="too_short")
     if _mixes_scripts(value):
@@ -122,9 +148,10 @@ def validate_display_name(value: str, *, allow_reserved: bool = False) -> None:
 
 
 def validate_not_a_team_name(value: str, team_names: list[str]) -> None:
-    """Refuse a name that reads as a team member's (compared by ``name_skeleton``)."""
-    skeleton = name_skeleton(value)
-    if any(skeleton == name_skeleton(name) for name in team_names):
+    """Refuse a name that reads as a team member's (compared by ``name_skeleton``, spacing
+    ignored: "DenizKaya" and "D e n i z Kaya" are "Deniz Kaya")."""
+    skeleton = name_skeleton(value).replace(" ", "")
+    if any(skeleton == name_skeleton(name).replace(" ", "") for name in team_names):
         raise ValidationError(
             _("A member of the shop's team has this name. Please choose another."),
             code="team_name",

@@ -21,16 +21,18 @@ def parse_id(value) -> int | None:
 def parse_int(value, *, default: int, low: int, high: int) -> int:
     """A number from a query string clamped to ``low``..``high``; ``default`` for anything
     that is not ASCII digits (a page number, a start time)."""
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,19}", value):
+    if not isinstance(value, str) or not _DIGITS.fullmatch(value):
         return default
     return max(low, min(int(value), high))
 
 
 class IdConverter:
-    """``<id:pk>`` in a URL: like ``<int:pk>``, but a number no key can have is no match
-    (a 404), never an overflow in the database."""
+    """``<id:pk>`` in a URL: like ``<int:pk>``, but a number no key can have is no match (a
+    404 in the end), never an overflow in the database. "No match" lets the resolver try
+    later patterns: where a library's route with ``<int:...>`` sits behind ours (Wagtail's
+    password forms, which we rate-limit), urls.py shadows it."""
 
-    regex = "[0-9]{1,19}"
+    regex = "[0-9]+"
 
     def to_python(self, value: str) -> int:
         number = parse_id(value)

@@ -66,8 +66,9 @@ def remember_language(response, language: str) -> None:
 class CleanInputMiddleware:
     """Every text field of every form (ours, allauth's, the admins') arrives without control
     characters (``site_config.text``): the query string, and a form's fields once CSRF
-    has read them (it reads a form POST before any view, so this changes nothing about when
-    a body is parsed; uploaded files are not text and are left alone)."""
+    has read them (it reads a form POST before any view it protects, so this changes
+    nothing about when a body is parsed; views exempt from CSRF are left alone, and
+    uploaded files are not text)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,7 +80,9 @@ class CleanInputMiddleware:
         if cleaned := _cleaned(request.GET):
             request.GET = cleaned
         form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
-        if request.method == "POST" and form and (cleaned := _cleaned(request.POST)):
+        # A view exempt from CSRF may read the body itself: its form is not parsed here.
+        exempt = getattr(view_func, "csrf_exempt", False)
+        if request.method == "POST" and form and not exempt and (cleaned := _cleaned(request.POST)):
             request.POST = cleaned
 
 
@@ -94,4 +97,5 @@ def _cleaned(data: QueryDict) -> QueryDict | None:
         copy.setlist(clean_key, clean_values)
     if not changed:
         return None
-    return QueryDict(copy.urlencode())  # immutable, as Django's own request data
+    # Immutable, as Django's own request data, in the request's own encoding.
+    return QueryDict(copy.urlencode(), encoding=data.encoding)

@@ -37,6 +37,13 @@ urlpatterns = [
         views.document_password,
         name="wagtaildocs_authenticate_with_password",
     ),
+    # Whatever our route refuses (an id no key can have) must not reach Wagtail's own
+    # unguarded view behind it, which takes any digits.
+    path(
+        "documents/authenticate_with_password/<path:anything>",
+        views.not_found,
+        name="wagtaildocs_password_shadow",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", forum_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
@@ -69,6 +76,11 @@ urlpatterns += i18n_patterns(
         "_util/authenticate_with_password/<id:page_view_restriction_id>/<id:page_id>/",
         views.page_password,
         name="wagtailcore_authenticate_with_password",
+    ),
+    path(
+        "_util/authenticate_with_password/<path:anything>",
+        views.not_found,
+        name="wagtailcore_password_shadow",
     ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

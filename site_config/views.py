@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -74,5 +75,13 @@ def document_password(request, *args, **kwargs):
 def bad_request(request, exception):
     """The 400 page. Django's own is wrapped in ``requires_csrf_token``, which reads the form
     body again: a body Django refused (a form not in UTF-8) then fails a second time, and
-    the visitor gets a 500 instead of a 400. This one reads nothing from the request body."""
-    return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))
+    the visitor gets a 500 instead of a 400. This one reads nothing from the request (a
+    query string of too many fields fails again when read)."""
+    return HttpResponseBadRequest(
+        loader.render_to_string("400.html", {"LANGUAGE_CODE": get_language()})
+    )
+
+
+def not_found(request, **kwargs):
+    """Shadows a library route whose address ours refused (see urls)."""
+    raise Http404

@@ -29,8 +29,10 @@ def profile_create(*, user, display_name: str, language: str = "") -> Profile:
 @transaction.atomic
 def profile_update(*, profile: Profile, display_name: str, language: str = "") -> Profile:
     """Change the public display name (and the language of the member's e-mails). The
-    caller checks ``permissions.can_edit_profile``."""
-    profile.display_name = _checked_name(profile.user, display_name)
+    caller checks ``permissions.can_edit_profile``. A name kept as it was is not checked
+    again (rules added since must not lock a member out of their other settings)."""
+    if normalized(display_name) != profile.display_name:
+        profile.display_name = _checked_name(profile.user, display_name)
     if language in dict(settings.LANGUAGES):
         profile.language = language
     profile.save(update_fields=["display_name", "language", "updated_at"])

@@ -160,10 +160,10 @@ def report(request, post_id: int):
 @login_required
 def notifications(request):
     if request.method == "POST":
-        ids = request.POST.getlist("id")
-        services.notifications_mark_read(
-            user=request.user, ids=[n for n in map(parse_id, ids) if n is not None] or None
-        )
+        given = request.POST.getlist("id")
+        # No id: "mark all read". Ids that are all invalid mark nothing, not everything.
+        ids = [n for n in map(parse_id, given) if n is not None] if given else None
+        services.notifications_mark_read(user=request.user, ids=ids)
         return redirect("forum:notifications")
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(
         request.GET.get("page")

@@ -41,6 +41,7 @@ WRITE_TIMEOUT = 30  # seconds: index management and writes, never a visitor's re
 BULK_CHUNK = 500
 SOURCES_PAGE = 5000  # documents per request when reconcile lists an index
 STAMP = "%Y%m%d%H%M%S%f"
+FIRST_STAMP = "0" * 20  # the first index of a language, before any rebuild
 
 
 class EngineBackend(SearchBackend):
@@ -114,19 +115,28 @@ class EngineBackend(SearchBackend):
         self.writer.indices.create(index=name, body=self.index_definition(language))
         return name
 
-    def _behind(self, alias: str) -> list[str]:
+    def behind(self, alias: str) -> list[str]:
         """The indexes an alias points to (none when it does not exist)."""
         if not self.client.indices.exists_alias(name=alias):
             return []
         return sorted(self.client.indices.get_alias(name=alias))
 
     def _ensure(self, language: str) -> str:
-        """The concrete index behind the language's alias (made when missing)."""
-        if found := self._behind(self.alias(language)):
+        """The concrete index behind the language's alias (made when missing). The first
+        index has a fixed name, made with its alias in one request: two index tasks that
+        find no alias at once cannot make two indexes behind it (the second is refused,
+        then reads the first's); it sorts before every rebuild's stamped name."""
+        if found := self.behind(self.alias(language)):
             return found[-1]
-        name = self._create(language)
-        self.writer.indices.put_alias(index=name, name=self.alias(language))
-        return name
+        name = f"{self.alias(language)}-{FIRST_STAMP}"
+        body = self.index_definition(language) | {"aliases": {self.alias(language): {}}}
+        try:
+            self.writer.indices.create(index=name, body=body)
+        except self.errors as exc:
+            if not self.behind(self.alias(language)):  # not the race: a real failure
+                raise
+            logger.info("index %s was made meanwhile: %s", name, exc)
+        return self.behind(self.alias(language))[-1]
 
     def orphans(self) -> list[str]:
         """Our versioned indexes that no alias points to and that are older than the one it
@@ -135,7 +145,7 @@ class EngineBackend(SearchBackend):
         found = []
         for language in self._languages():
             alias = self.alias(language)
-            current = self._behind(alias)
+            current = self.behind(alias)
             if not current:
                 continue
             for name in self.versions(language):
@@ -215,7 +225,7 @@ class EngineBackend(SearchBackend):
             actions, old = [], []
             for language, name in new.items():
                 alias = self.alias(language)
-                for existing in self._behind(alias):
+                for existing in self.behind(alias):
                     actions.append({"remove": {"index": existing, "alias": alias}})
                     old.append(existing)
                 actions.append({"add": {"index": name, "alias": alias}})

@@ -349,6 +349,7 @@ def test_turkish_and_german_text_passes_through_unchanged():
 HOSTILE_UNITS = [
     "[", "![", "[a", "[](", "[a](", "![a](", "<x ", "<a href=x>", "[`", "- [", "> [",
     "1. ", "> ", "*a", "**a", "***a", "_a_ ", "&", "&#91;", "`a`", "a  \n", "a\n", "\\[",
+    "`", "``[", "```\n[", "~~~\n<x ", "\\`[",  # code fences and spans, closed or not
 ]  # fmt: skip
 
 
@@ -389,11 +390,17 @@ def test_no_text_of_the_longest_size_costs_much_more_than_a_real_post():
     assert ratios[worst] < 50, f"{worst!r}: {ratios[worst]:.1f}x a real post; {ratios}"
 
 
-@pytest.mark.parametrize("unit", ["[", "![", "[](", "[a](", "<x ", "[`"])
-def test_link_and_html_openers_cost_in_proportion_to_their_number(unit):
+@pytest.mark.parametrize(
+    "prefix, unit",
+    [("", "["), ("", "!["), ("", "[]("), ("", "[a]("), ("", "<x "), ("", "[`"),
+     ("```\n", "["), ("`" * 200, "["), ("[" * 200, "`")],  # an unclosed fence, backtick runs
+)  # fmt: skip
+def test_link_and_html_openers_cost_in_proportion_to_their_number(prefix, unit):
     """Twice the text costs about twice the time, not four times (quadratic before)."""
-    half, full = (_seconds((unit * n)[:n]) for n in (5_000, 10_000))
-    assert full / half < 3, f"{unit!r}: {half * 1000:.0f} ms, then {full * 1000:.0f} ms"
+    half, full = (_seconds(prefix + (unit * n)[:n]) for n in (5_000, 10_000))
+    assert full / half < 3, (
+        f"{prefix[:5] + unit!r}: {half * 1000:.0f} ms, then {full * 1000:.0f} ms"
+    )
 
 
 def test_a_post_past_the_opener_budget_keeps_its_text_and_its_first_links():
@@ -404,8 +411,8 @@ def test_a_post_past_the_opener_budget_keeps_its_text_and_its_first_links():
     # Parsed as links up to the budget; the rest shown as written (addresses still linked).
     assert len(re.findall(r">link \d+</a>", html)) == MARKUP_BUDGET - 1
     assert "[link 204](" in html
-    code = "`" + "[" * 500 + "`"
-    assert "<code>" + "[" * 500 + "</code>" in render(code)  # code is not counted
+    code = "```\n" + "<b>\n" * 300 + "```\n"
+    assert "&lt;b&gt;" in render(code)  # code past the budget: still shown, as text
 
 
 def test_a_nesting_deeper_than_python_allows_is_shown_as_text():

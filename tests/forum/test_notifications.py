@@ -44,6 +44,15 @@ def test_one_email_per_event_and_an_unread_notification(
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
+def test_marking_read_with_ids_that_are_all_invalid_marks_nothing(
+    client, watched_thread, django_capture_on_commit_callbacks
+):
+    answer(watched_thread, django_capture_on_commit_callbacks)
+    client.force_login(watched_thread.author)
+    client.post(reverse("forum:notifications"), {"id": ["²", "9" * 20, "x"]})
+    assert Notification.objects.filter(read_at__isnull=True).count() == 1
+
+
 def test_running_the_task_again_sends_nothing_twice(watched_thread, mailoutbox):
     from forum import tasks
 

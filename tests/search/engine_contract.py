@@ -160,6 +160,39 @@ class EngineContract(SearchContract):
         assert len(calls) >= 2
         assert "Parcel lost in transit" not in {h.title for h in self.search("parcel lost").hits}
 
+    def test_two_first_writes_at_once_make_one_index(self, backend):
+        """Two index tasks that find no index yet for a language make one, behind the
+        alias, and both write to it."""
+        from search.documents import Document
+
+        documents = [
+            Document(key=f"t:{n}", source=f"thread:{n}", language="en", kind="thread",
+                     url=f"/t/{n}/", title=f"Umbrella stand number {n}")
+            for n in (1, 2)
+        ]  # fmt: skip
+        writers = [type(backend)(url=backend.url, prefix=backend.prefix) for _ in documents]
+        errors: list[Exception] = []
+        barrier = threading.Barrier(len(writers))
+
+        def write(writer, document):
+            try:
+                barrier.wait(timeout=30)
+                writer.index([document])
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=write, args=pair)
+            for pair in zip(writers, documents, strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors, errors
+        assert len(backend.behind(backend.alias("en"))) == 1
+        assert backend.counts() == {"en": 2}
+
     def test_reconcile_lists_an_index_page_by_page(self, content, backend, monkeypatch):
         index_everything()
         everything = backend.sources()
@@ -172,7 +205,7 @@ class EngineContract(SearchContract):
         delete makes the old index again, outside the alias: reconcile removes it, and
         leaves the index behind the alias (and any newer one) alone."""
         index_everything()
-        old = backend._behind(backend.alias("en"))[-1]
+        old = backend.behind(backend.alias("en"))[-1]
         backend.rebuild(documents_for(s) for s in all_sources())
         backend.bulk(
             [{"_index": old, "_id": "late", "_source": {"key": "late", "source": "thread:0"}}],

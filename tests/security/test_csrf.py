@@ -117,6 +117,8 @@ GET_ONLY = {
     "account_reset_password_done": "allauth: a message page",
     "account_reset_password_from_key_done": "allauth: a message page",
     "wagtaildocs_serve": "serves a document",
+    "wagtaildocs_password_shadow": "a 404 for any method: an id our password route refused",
+    "wagtailcore_password_shadow": "a 404 for any method: an id our password route refused",
 }
 
 # name -> why it takes POSTs without our token. Each proves the request another way.

@@ -83,7 +83,8 @@ def test_sign_up_with_a_taken_address_takes_as_long_as_with_a_new_one(
 
     taken = statistics.median(seconds("taken@example.com") for _ in range(3))
     fresh = statistics.median(seconds(f"fresh{n}@example.com") for n in range(3))
-    assert 0.5 < taken / fresh < 2, f"taken {taken * 1000:.0f} ms, new {fresh * 1000:.0f} ms"
+    # Alike within a factor of 3, room for a busy machine; before, 5 ms against 242 ms.
+    assert 1 / 3 < taken / fresh < 3, f"taken {taken * 1000:.0f} ms, new {fresh * 1000:.0f} ms"
     # The e-mails still go out (the tests' task backend runs them at once).
     assert {m.to[0] for m in mailoutbox} == {"taken@example.com"} | {
         f"fresh{n}@example.com" for n in range(3)

@@ -20,6 +20,10 @@ import org.opensearch.transport.Netty4Plugin;
  * center uses loaded from the classpath (a distribution would load them from its modules
  * folder). Usage: java -Xmx1g -cp 'target/classes:target/lib/*' helpcenter.OpenSearchNode
  * HTTP_PORT TRANSPORT_PORT HOME. Stops on SIGTERM.
+ *
+ * Not a public API: Node's constructor with a plugin list is protected (OpenSearch's own
+ * test framework uses it), and the override below is internal. Both hold for the version
+ * pinned in pom.xml; an upgrade may need this file changed.
  */
 public class OpenSearchNode extends Node {
     OpenSearchNode(Environment environment) {
