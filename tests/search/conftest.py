@@ -66,45 +66,50 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def elasticsearch_server(tmp_path_factory):
-    """An Elasticsearch API for the contract: the real server named by ``ELASTICSEARCH_URL``
-    when set, else the noida-db emulator (a pinned test dependency)."""
+def _server(variable: str, missing, make, *, emulator: bool):
+    """The server ``variable`` names when set; else one started here (``make()``) for the
+    session and stopped with its process group after."""
     import os
 
     from tests import engines
 
-    real = os.environ.get("ELASTICSEARCH_URL", "").strip()
+    real = os.environ.get(variable, "").strip()
     if real:
         yield {"url": real, "emulator": False}
         return
-    if reason := engines.emulator_missing():
+    if reason := missing():
         _unavailable(reason)
-    service = engines.emulator(tmp_path_factory.mktemp("noida"))
+    service = make()
     try:
         with engines.running(service):
-            yield {"url": service.url, "emulator": True}
+            yield {"url": service.url, "emulator": emulator}
     except engines.EngineFailed as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_server(tmp_path_factory):
+    """An Elasticsearch API for the contract: the real server named by ``ELASTICSEARCH_URL``
+    when set, else the noida-db emulator (a pinned test dependency)."""
+    from tests import engines
+
+    yield from _server(
+        "ELASTICSEARCH_URL",
+        engines.emulator_missing,
+        lambda: engines.emulator(tmp_path_factory.mktemp("noida")),
+        emulator=True,
+    )
 
 
 @pytest.fixture(scope="session")
 def opensearch_server(tmp_path_factory):
     """A real OpenSearch: the server named by ``OPENSEARCH_URL`` when set, else a node built
     from Maven Central by ``make search-engines`` (one per test worker)."""
-    import os
-
     from tests import engines
 
-    real = os.environ.get("OPENSEARCH_URL", "").strip()
-    if real:
-        yield {"url": real, "emulator": False}
-        return
-    if reason := engines.opensearch_missing():
-        _unavailable(reason)
-    service = engines.opensearch(tmp_path_factory.mktemp("opensearch"))
-    try:
-        with engines.running(service):
-            yield {"url": service.url, "emulator": False}
-    except engines.EngineFailed as exc:
-        pytest.fail(str(exc))
+    yield from _server(
+        "OPENSEARCH_URL",
+        engines.opensearch_missing,
+        lambda: engines.opensearch(tmp_path_factory.mktemp("opensearch")),
+        emulator=False,
+    )
