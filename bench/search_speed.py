@@ -182,7 +182,9 @@ def measure(docs: list, rng_seed: int, *, progress_label: str) -> dict:
     count = len(docs)
     analysis.lemma.cache_clear()  # a cold rebuild, as `search_index rebuild` runs
     start = time.perf_counter()
-    with tqdm(total=count, desc=f"  rebuild {progress_label}", unit="doc", leave=False) as bar:
+    with tqdm(
+        total=count, desc=f"  rebuild {progress_label}", unit="doc", leave=False, disable=None
+    ) as bar:  # a bar on a terminal, nothing in a log
         indexed = DatabaseBackend().rebuild(
             (docs[n : n + 500] for n in range(0, count, 500)), progress=bar.update
         )

@@ -55,6 +55,9 @@ class Results:
     language: str
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    # False when the backend stopped counting (the total and facets are lower bounds).
+    total_exact: bool = True
+    facets_exact: bool = True
     page: int = 1
     num_pages: int = 1
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -391,6 +394,7 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
     }
     term_set |= {p for t in terms for p in parts.get(t, [])}
     results.total = found.total
+    results.total_exact, results.facets_exact = found.total_exact, found.facets_exact
     results.facets = found.facets
     results.topic_titles = _topic_titles(found, language)
     results.page = page

@@ -33,6 +33,10 @@ class SearchDocument(models.Model):
     # " " + the title's plain words (search.analysis.plain_words): suggestions match word
     # starts in it through a full-text prefix index (migration 0005).
     title_words = models.CharField(max_length=400, blank=True)
+    # The language, kind, topic and state as index terms ("langen kindthread topic… solvedyes"):
+    # SQLite's full-text index holds them as a fourth column, so a search's filters are part
+    # of its match and never cost a row lookup per match (migration 0006).
+    filter_terms = models.CharField(max_length=200, blank=True)
     # A digest of what was indexed: reconcile compares it with what should be.
     fingerprint = models.CharField(max_length=40, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
@@ -44,6 +48,37 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    def save(self, *args, **kwargs):
+        self.filter_terms = filter_terms(self.language, self.kind, self.topic, self.solved)
+        super().save(*args, **kwargs)
+
+
+def _token(value: str) -> str:
+    return "".join(c for c in value.lower() if c.isascii() and c.isalnum())
+
+
+def filter_terms(language: str, kind: str, topic: str, solved: bool) -> str:
+    """A document's filterable fields as the index terms ``SearchDocument.filter_terms``
+    holds; ``filter_query`` asks for them."""
+    terms = [f"lang{_token(language)}", f"kind{_token(kind)}"]
+    if topic:
+        terms.append(f"topic{_token(topic)}")
+    if kind == "thread":
+        terms.append("solvedyes" if solved else "solvedno")
+    return " ".join(terms)
+
+
+def filter_query(language: str, kind: str = "", topic: str = "", solved=None) -> str:
+    """The FTS5 expression (over the ``filter_terms`` column only) for these filters."""
+    terms = [f"lang{_token(language)}"]
+    if kind:
+        terms.append(f"kind{_token(kind)}")
+    if topic:
+        terms.append(f"topic{_token(topic)}")
+    if solved is not None:
+        terms.append("solvedyes" if solved else "solvedno")
+    return "filter_terms : (" + " AND ".join(terms) + ")"
 
 
 class SearchTerm(models.Model):

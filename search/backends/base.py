@@ -83,6 +83,10 @@ class BackendResults:
     total: int
     facets: dict[str, dict[str, int]]
     topic_titles: dict[str, str] = field(default_factory=dict)
+    # False when counting stopped early: the total and the facet counts are then lower
+    # bounds, shown as such ("1,000+"), never as exact numbers.
+    total_exact: bool = True
+    facets_exact: bool = True
 
 
 class SearchBackend(ABC):

@@ -8,7 +8,7 @@ counted (each facet under every filter but its own)."""
 from django.db import connection, transaction
 
 from search.backends.base import BackendHit, BackendResults, Query, SearchBackend
-from search.models import SearchDocument, SearchTerm
+from search.models import SearchDocument, SearchTerm, filter_query, filter_terms
 
 # Editors' articles lead; a forum thread needs an official answer or a solution to come
 # close (_WEIGHT below).
@@ -21,31 +21,55 @@ _WEIGHT = (
     "(CASE WHEN d.kind = 'thread' THEN 0.6 * (CASE WHEN d.official THEN 1.3 ELSE 1.0 END)"
     " * (CASE WHEN d.solved THEN 1.15 ELSE 1.0 END) ELSE 1.0 END)"
 )
+# How a search reads the index, per database. SQLite: the language and filters are terms
+# of the full-text match itself (``filter_terms``, migration 0006), so the match alone says
+# which documents count. PostgreSQL: the tsvector's GIN index beside the (language, kind)
+# index, and GIN indexes over the title terms and the question terms.
+_TEXT_COLUMNS = "{title_terms question_terms body_terms}"
 _FROM = {
     "sqlite": (
-        "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
-        "WHERE search_fts MATCH %s AND d.language = %s"
+        "FROM search_fts CROSS JOIN search_searchdocument d ON d.id = search_fts.rowid "
+        "WHERE search_fts MATCH %s"
     ),
     "postgresql": (
         "FROM search_searchdocument d, to_tsquery('simple', %s) q "
         "WHERE d.search_vector @@ q AND d.language = %s"
     ),
 }
+# Where the query's words are, tier by tier (PostgreSQL; SQLite says it in the match):
+# all in the title; in the title and question together (not all in the title); elsewhere.
+_PG_TITLE = "to_tsvector('simple', d.title_terms) @@ q"
+_PG_QUESTION = "to_tsvector('simple', d.title_terms || ' ' || d.question_terms) @@ q"
+_PG_TIERS = (
+    f" AND {_PG_TITLE}",
+    f" AND NOT {_PG_TITLE} AND {_PG_QUESTION}",
+    f" AND NOT {_PG_TITLE} AND NOT {_PG_QUESTION}",
+)
+# Counting stops here: a search with more matches says "1,000+", and its facet counts are
+# lower bounds, counted over the first COUNT_LIMIT + 1 matches (never a guess shown as exact).
+COUNT_LIMIT = 1000
+# A search with more matches than COUNT_LIMIT is not ranked whole (a common word matches a
+# third of the corpus, and ranking every match costs time in proportion to it). Its matches
+# are taken in tiers, the query's words in the title, then in the title and question
+# together, then anywhere, and at most WINDOW of each tier are ranked: the newest on
+# SQLite, the first the index yields on PostgreSQL. Each tier ranks above the next;
+# WINDOW covers every page a visitor can open (search.api: MAX_PAGE x PAGE_SIZE).
+WINDOW = 500
 # A title holding the query's neighbouring words side by side ranks up to (1 + PAIR_BOOST)
 # times higher: in proportion to the pairs it holds.
 PAIR_BOOST = 0.5
 TERM_PAIR_WEIGHT = 0.5
 # It is worked out for the best RESCORE_WINDOW matches only (the way Elasticsearch's
-# rescore works): a sentence-long query can match thousands of documents, and the bonus is
-# only meant to reorder the closest ones.
+# rescore works) when every match is ranked, and for the whole window of a tier.
 RESCORE_WINDOW = 100
 _CONTAINS = {
     "sqlite": "(instr(' ' || w.{0} || ' ', %s) > 0)",
     "postgresql": "(strpos(' ' || w.{0} || ' ', %s) > 0)::int",
 }
-# Title, question, body weigh 10:4:1 (bm25) or A:B:C (ts_rank).
+# Title, question, body weigh 10:4:1 (bm25; the filter terms 0) or A:B:C (ts_rank).
+_BM25 = "-bm25(search_fts, 10.0, 4.0, 1.0, 0.0)"
 _SCORE = {
-    "sqlite": "-bm25(search_fts, 10.0, 4.0, 1.0)",
+    "sqlite": _BM25,
     "postgresql": "ts_rank('{0.05, 0.1, 0.4, 1.0}', d.search_vector, q, 1)",
 }
 
@@ -102,6 +126,7 @@ class DatabaseBackend(SearchBackend):
                 question_terms=d.question_terms,
                 body_terms=d.body_terms,
                 title_words=d.title_words[:400],
+                filter_terms=filter_terms(d.language, d.kind, d.topic, d.solved),
                 fingerprint=d.fingerprint,
             )
             for d in documents
@@ -222,18 +247,44 @@ class DatabaseBackend(SearchBackend):
         raise NotImplementedError(f"no full-text search for {vendor}")  # pragma: no cover
 
     @staticmethod
-    def _filter_sql(query: Query) -> tuple[str, list]:
+    def _filter_sql(query: Query, *, filtered: bool = True) -> tuple[str, list]:
+        """The WHERE clause after the full-text condition, and its parameters. On SQLite
+        the language and filters are terms of the match; on PostgreSQL, columns."""
+        if connection.vendor == "sqlite":
+            return "", []
         sql, params = "", []
-        if query.kind:
+        if filtered and query.kind:
             sql += " AND d.kind = %s"
             params.append(query.kind)
-        if query.topic:
+        if filtered and query.topic:
             sql += " AND d.topic = %s"
             params.append(query.topic)
-        if query.solved is not None:
+        if filtered and query.solved is not None:
             sql += " AND d.kind = 'thread' AND d.solved = %s"
             params.append(query.solved)
         return sql, params
+
+    def _match(self, query: Query, *, filtered: bool = True, tier: int | None = None) -> list:
+        """The parameters of ``_FROM``: SQLite's one match expression (the query's words in
+        the text columns, the language and filters in ``filter_terms``, and a tier's place
+        of the words); PostgreSQL's tsquery and language."""
+        expression = self._expression(query)
+        if connection.vendor != "sqlite":
+            return [expression, query.language]
+        filters = (
+            filter_query(query.language, query.kind, query.topic, query.solved)
+            if filtered
+            else filter_query(query.language)
+        )
+        match = f"{_TEXT_COLUMNS} : ({expression}) AND {filters}"
+        if tier == 0:
+            match = f"{match} AND title_terms : ({expression})"
+        elif tier == 1:
+            lead = f"{{title_terms question_terms}} : ({expression})"
+            match = f"({match} AND {lead}) NOT title_terms : ({expression})"
+        elif tier == 2:
+            match = f"({match}) NOT {{title_terms question_terms}} : ({expression})"
+        return [match]
 
     @staticmethod
     def _pair_sql(query: Query) -> tuple[str, list]:
@@ -251,36 +302,63 @@ class DatabaseBackend(SearchBackend):
         return sql, [f" {pair} " for _column, pair, _weight in checks]
 
     def search(self, query: Query) -> BackendResults:
+        """Three statements at most, whatever the corpus: the first COUNT_LIMIT + 1 matches'
+        kinds and topics (the total and the facets), the filtered count when that was not
+        all, and the page, ranked over every match when they are few and over bounded
+        tiers when they are many (COUNT_LIMIT, WINDOW)."""
         empty = BackendResults(hits=[], total=0, facets={"kind": {}, "topic": {}, "solved": {}})
-        expression = self._expression(query)
-        if not expression:
+        if not self._expression(query):
             return empty
-        vendor = connection.vendor
-        pair_sql, pair_params = self._pair_sql(query)
-        base, score = _FROM[vendor], f"{_SCORE[vendor]} * {_WEIGHT}"
-        where, params = self._filter_sql(query)
-        matches = [expression, query.language, *params]
-        if pair_sql and query.offset + query.limit <= RESCORE_WINDOW:
-            # Constant SQL; the visitor's words are parameters.
-            window = (
-                "SELECT d.id AS id, d.title_words AS title_words, d.title_terms AS title_terms,"
-                f" {score} AS score {base}{where} ORDER BY score DESC, d.id LIMIT %s"
-            )
-            order = f"w.score{pair_sql} DESC, w.id"
-            hits_sql = f"SELECT w.id FROM ({window}) w ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
-            hits_params = [*matches, RESCORE_WINDOW, *pair_params, query.limit, query.offset]
-        else:
-            hits_sql = f"SELECT d.id {base}{where} ORDER BY {score} DESC, d.id LIMIT %s OFFSET %s"
-            hits_params = [*matches, query.limit, query.offset]
-        groups_sql = (
-            f"SELECT d.kind, d.topic, d.topic_title, d.solved, COUNT(*) {base} "
-            "GROUP BY d.kind, d.topic, d.topic_title, d.solved"
+        base = _FROM[connection.vendor]
+        where, params = self._filter_sql(query, filtered=False)
+        sample_sql = (
+            f"SELECT d.kind, d.topic, d.topic_title, d.solved {base}{where}"
+            + (" ORDER BY search_fts.rowid DESC" if connection.vendor == "sqlite" else "")
+            + " LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(hits_sql, hits_params)
-            page_ids = [row[0] for row in cursor.fetchall()]
-            cursor.execute(groups_sql, [expression, query.language])
-            groups = cursor.fetchall()
+            cursor.execute(sample_sql, [*self._match(query, filtered=False), COUNT_LIMIT + 1])
+            sample = cursor.fetchall()
+        complete = len(sample) <= COUNT_LIMIT
+        total, facets, topic_titles = self._facets(query, sample)
+        if not complete:
+            total = (
+                self._count(query)
+                if query.kind or query.topic or query.solved is not None
+                else COUNT_LIMIT + 1
+            )
+        total_exact = total <= COUNT_LIMIT
+        if total_exact:
+            page_ids = self._ranked_all(query)
+        else:
+            total = COUNT_LIMIT
+            page_ids = self._ranked_tiers(query)
+        documents = SearchDocument.objects.in_bulk(page_ids)
+        hits = [self._hit(documents[pk]) for pk in page_ids if pk in documents]
+        return BackendResults(
+            hits=hits,
+            total=total,
+            facets=facets,
+            topic_titles=topic_titles,
+            total_exact=total_exact,
+            facets_exact=complete,
+        )
+
+    def _count(self, query: Query) -> int:
+        """Matches under the query's filters, counted up to COUNT_LIMIT + 1."""
+        where, params = self._filter_sql(query)
+        inner = f"SELECT 1 {_FROM[connection.vendor]}{where} LIMIT %s"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM ({inner}) m",  # noqa: S608 - constant SQL
+                [*self._match(query), *params, COUNT_LIMIT + 1],
+            )
+            return cursor.fetchone()[0]
+
+    @staticmethod
+    def _facets(query: Query, rows) -> tuple[int, dict, dict]:
+        """The total and every facet (each under every filter but its own) from matches'
+        (kind, topic, topic title, solved)."""
 
         def keep(kind, topic, solved, *, skip="") -> bool:
             return (
@@ -296,20 +374,75 @@ class DatabaseBackend(SearchBackend):
         facets: dict[str, dict[str, int]] = {"kind": {}, "topic": {}, "solved": {}}
         topic_titles: dict[str, str] = {}
         total = 0
-        for kind, topic, topic_title, solved, count in groups:
+        for kind, topic, topic_title, solved in rows:
             if keep(kind, topic, solved):
-                total += count
+                total += 1
             if keep(kind, topic, solved, skip="kind"):
-                facets["kind"][kind] = facets["kind"].get(kind, 0) + count
+                facets["kind"][kind] = facets["kind"].get(kind, 0) + 1
             if topic and keep(kind, topic, solved, skip="topic"):
-                facets["topic"][topic] = facets["topic"].get(topic, 0) + count
+                facets["topic"][topic] = facets["topic"].get(topic, 0) + 1
                 topic_titles.setdefault(topic, topic_title)
             if kind == "thread" and keep(kind, topic, solved, skip="solved"):
                 label = "yes" if solved else "no"
-                facets["solved"][label] = facets["solved"].get(label, 0) + count
-        documents = SearchDocument.objects.in_bulk(page_ids)
-        hits = [self._hit(documents[pk]) for pk in page_ids if pk in documents]
-        return BackendResults(hits=hits, total=total, facets=facets, topic_titles=topic_titles)
+                facets["solved"][label] = facets["solved"].get(label, 0) + 1
+        return total, facets, topic_titles
+
+    def _ranked_all(self, query: Query) -> list[int]:
+        """The page's ids, every match ranked (there are at most COUNT_LIMIT)."""
+        vendor = connection.vendor
+        pair_sql, pair_params = self._pair_sql(query)
+        base, score = _FROM[vendor], f"{_SCORE[vendor]} * {_WEIGHT}"
+        where, params = self._filter_sql(query)
+        matches = [*self._match(query), *params]
+        if pair_sql and query.offset + query.limit <= RESCORE_WINDOW:
+            # Constant SQL; the visitor's words are parameters.
+            window = (
+                "SELECT d.id AS id, d.title_words AS title_words, d.title_terms AS title_terms,"
+                f" {score} AS score {base}{where} ORDER BY score DESC, d.id LIMIT %s"
+            )
+            order = f"w.score{pair_sql} DESC, w.id"
+            sql = f"SELECT w.id FROM ({window}) w ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+            sql_params = [*matches, RESCORE_WINDOW, *pair_params, query.limit, query.offset]
+        else:
+            sql = f"SELECT d.id {base}{where} ORDER BY {score} DESC, d.id LIMIT %s OFFSET %s"
+            sql_params = [*matches, query.limit, query.offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def _ranked_tiers(self, query: Query) -> list[int]:
+        """The page's ids when the matches are many: tier by tier (every word in the title;
+        in the title and question together; elsewhere), each a window of at most WINDOW
+        matches ranked, until the page is full. The tiers never overlap and miss nothing."""
+        vendor = connection.vendor
+        pair_sql, pair_params = self._pair_sql(query)
+        where, params = self._filter_sql(query)
+        if vendor == "sqlite":
+            window = (
+                "SELECT d.id AS id, d.title_words, d.title_terms,"  # noqa: S608 - constant SQL
+                f" f.rank * {_WEIGHT} AS score FROM (SELECT rowid AS id, {_BM25} AS rank"
+                " FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s) f"
+                " CROSS JOIN search_searchdocument d ON d.id = f.id"
+            )
+        else:
+            window = (
+                "SELECT d.id AS id, d.title_words AS title_words, d.title_terms AS title_terms,"
+                f" {_SCORE[vendor]} * {_WEIGHT} AS score {_FROM[vendor]}{where}{{tier}} LIMIT %s"
+            )
+        scored: list[tuple[int, float, int]] = []
+        with connection.cursor() as cursor:
+            for tier in range(3):
+                tier_window = window.replace("{tier}", _PG_TIERS[tier])
+                sql = f"SELECT w.id, w.score{pair_sql} FROM ({tier_window}) w"  # noqa: S608
+                tier_params = self._match(query, tier=tier)
+                if vendor != "sqlite":
+                    tier_params += params
+                cursor.execute(sql, [*pair_params, *tier_params, WINDOW])  # in the order of the SQL
+                scored += [(tier, score, pk) for pk, score in cursor.fetchall()]
+                if len(scored) >= query.offset + query.limit:
+                    break  # a later tier ranks below every match of this one
+        scored.sort(key=lambda row: (row[0], -row[1], row[2]))
+        return [row[2] for row in scored[query.offset : query.offset + query.limit]]
 
     @staticmethod
     def _hit(doc: SearchDocument) -> BackendHit:

@@ -75,3 +75,134 @@ def test_the_vocabulary_keeps_the_accented_spelling_whatever_came_first(order):
         backend.index([documents[n]])
     assert SearchTerm.objects.get(language="de", term="rucksendung").display == "rücksendung"
     assert SearchTerm.objects.filter(language="de", term="rucksendung").count() == 1
+
+
+def _document(n: int, *, title: str, question: str = "", body: str = "", language="en",
+              kind="faq", topic="", solved=False):  # fmt: skip
+    from search.documents import Document
+
+    return Document(
+        key=f"t:{language}:{n}", source=f"thread:{language}{n}", language=language, kind=kind,
+        url=f"/{language}/t/{n}/", title=title, question=question, body=body, topic=topic,
+        topic_title=topic.title(), solved=solved,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def many_matches(monkeypatch):
+    """Twelve English documents with "parcel" (three in the title, three in the question
+    only, six in the text only) and two German ones, with counting stopped at six and
+    tiers of four: the bounded path at a size a test can read."""
+    from search.backends import database
+    from search.backends.database import DatabaseBackend
+
+    monkeypatch.setattr(database, "COUNT_LIMIT", 6)
+    monkeypatch.setattr(database, "WINDOW", 4)
+    filler = "some words about an order and its delivery"
+    documents = [
+        *[_document(n, title=f"Parcel question {n}", body=filler, kind="video" if n == 0 else "faq")
+          for n in range(3)],
+        *[_document(10 + n, title=f"Other {n}", question=f"where is the parcel {n}", body=filler,
+                    kind="thread", topic="delivery", solved=n == 0) for n in range(3)],
+        *[_document(20 + n, title=f"Unrelated {n}", body=f"{filler} and a parcel {n}")
+          for n in range(6)],
+        *[_document(30 + n, title=f"Parcel {n}", language="de") for n in range(2)],
+    ]  # fmt: skip
+    backend = DatabaseBackend()
+    backend.index(documents)
+    return backend
+
+
+def _query(**given):
+    from search.backends.base import Query
+
+    return Query(**({"language": "en", "terms": ["parcel"], "limit": 20} | given))
+
+
+def test_more_matches_than_it_counts_says_so_and_ranks_title_then_question_then_text(
+    many_matches,
+):
+    """Counting stops at COUNT_LIMIT (the total says "more than"); the matches are ranked
+    in tiers, the title's first, each tier at most WINDOW long, never another language."""
+    found = many_matches.search(_query())
+    assert (found.total, found.total_exact, found.facets_exact) == (6, False, False)
+    titles = [hit.title for hit in found.hits]
+    assert sorted(titles[:3]) == [f"Parcel question {n}" for n in range(3)]
+    assert sorted(titles[3:6]) == [f"Other {n}" for n in range(3)]
+    assert len(titles[6:]) == 4 and all(t.startswith("Unrelated") for t in titles[6:])
+    # A page further on is the same list cut further on, across tiers, without repeats.
+    page = many_matches.search(_query(offset=2, limit=5))
+    assert [hit.title for hit in page.hits] == titles[2:7]
+
+
+def test_bounded_facets_are_lower_bounds_and_a_narrow_filter_is_counted_exactly(many_matches):
+    """Facet counts come from the first COUNT_LIMIT + 1 matches: never more than there are.
+    A filter with fewer matches than the limit gets its exact total (and every match ranked)."""
+    found = many_matches.search(_query())
+    true_kinds = {"faq": 8, "video": 1, "thread": 3}
+    assert sum(found.facets["kind"].values()) == 7
+    assert all(count <= true_kinds[kind] for kind, count in found.facets["kind"].items())
+    threads = many_matches.search(_query(kind="thread"))
+    assert (threads.total, threads.total_exact, threads.facets_exact) == (3, True, False)
+    assert sorted(hit.title for hit in threads.hits) == ["Other 0", "Other 1", "Other 2"]
+    solved = many_matches.search(_query(kind="thread", solved=True, topic="delivery"))
+    assert [hit.title for hit in solved.hits] == ["Other 0"] and solved.total == 1
+
+
+def test_under_the_limit_everything_is_exact(many_matches, monkeypatch):
+    from search.backends import database
+
+    monkeypatch.setattr(database, "COUNT_LIMIT", 1000)
+    found = many_matches.search(_query())
+    assert (found.total, found.total_exact, found.facets_exact) == (12, True, True)
+    assert found.facets["kind"] == {"faq": 8, "video": 1, "thread": 3}
+    assert found.facets["solved"] == {"yes": 1, "no": 2}
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [("en", "More than 6 results for"), ("de", "Mehr als 6 Ergebnisse für"),
+     ("tr", "6 üzeri sonuç")],
+)  # fmt: skip
+def test_the_page_says_a_bounded_count_is_one(client, settings, many_matches, language, says):
+    """ "More than 6 results" and "(2+)" on the page, in the visitor's language, never a
+    number that reads as exact."""
+    from search.backends.database import DatabaseBackend
+
+    settings.ELASTICSEARCH_URL = ""
+    api.reset_backend()
+    if language != "en":
+        DatabaseBackend().index(
+            [_document(40 + n, title=f"Parcel {n}", language=language) for n in range(8)]
+        )
+    try:
+        response = client.get(f"/{language}/search/", {"q": "parcel"})
+    finally:
+        api.reset_backend()
+    page = response.content.decode()
+    assert says in page
+    assert '<span class="facet-count">(' in page
+    counts = page.split('<span class="facet-count">(')[1:]
+    assert counts and all(c.split(")")[0].endswith("+") for c in counts)
+
+
+def test_the_tiers_miss_no_match_whose_words_are_split_between_title_and_question(monkeypatch):
+    """One word in the title and the other in the question is the middle tier, not none:
+    the tiers partition the matches (a search for "furniture delivery" once lost the one
+    answer about furniture deliveries this way)."""
+    from search.backends import database
+    from search.backends.database import DatabaseBackend
+
+    monkeypatch.setattr(database, "COUNT_LIMIT", 1)
+    backend = DatabaseBackend()
+    backend.index([
+        _document(1, title="How is furniture brought", question="delivery takes two men"),
+        _document(2, title="Furniture delivery"),
+        _document(3, title="Other", body="furniture and its delivery"),
+        _document(4, title="Delivery only", question="nothing else"),
+    ])  # fmt: skip
+    found = backend.search(_query(terms=["furniture", "delivery"]))
+    assert found.total_exact is False
+    assert [hit.title for hit in found.hits] == [
+        "Furniture delivery", "How is furniture brought", "Other"
+    ]  # fmt: skip
