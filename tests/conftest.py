@@ -1,3 +1,4 @@
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -75,6 +76,20 @@ def _fresh_cache():
     yield
     cache.clear()
     view_counts.clear()
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """The project's rate limits count in fixed windows (``site_config.ratelimit``): a test
+    that posts three times across a minute boundary would see its counter start again and
+    its third post let through. Within a test, the limiter's clock stands still, so every
+    test runs inside one window whatever the hour (a flake CI met at 346 s)."""
+    import types
+
+    from site_config import ratelimit
+
+    started = time.time()
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: started))
 
 
 @pytest.fixture
