@@ -6,7 +6,8 @@ content, realistic kinds and lengths) written straight into the database backend
 * the same 200 searches through Wagtail's own search (WAGTAILSEARCH_BACKENDS) over 10,000
   pages holding the same titles and text, as a ratio.
 
-Goals (issue "Benchmarks"): search p95 <= 50 ms, suggest p95 <= 15 ms, rebuild <= 60 s. The
+Goals: search p95 <= 50 ms and suggest p95 <= 15 ms at every size; rebuild <= 60 s up to
+10,000 documents and <= 120 s at 100,000; search p95 at most 2.5 times the baseline's. The
 machine may be shared and noisy: compare runs on one machine. With ``--documents N`` larger
 than ``--baseline`` (10,000), both sizes are measured in the same run (the same queries) and
 the growth reported as a ratio. SQLite in a temporary folder by default; with a PostgreSQL
@@ -34,7 +35,13 @@ RESULTS = ROOT / "bench" / "results" / "search_speed.json"
 JUDGMENTS = ROOT / "bench" / "search_judgments.json"
 LANGUAGES = ("en", "tr", "de")
 ROUNDS, WARMUP = 200, 20
-GOALS = {"search_p95_ms": 50, "suggest_p95_ms": 15, "rebuild_s": 60}
+GOALS = {"search_p95_ms": 50, "suggest_p95_ms": 15, "search_p95_growth": 2.5}
+
+
+def rebuild_goal_s(documents: int) -> int:
+    return 60 if documents <= 10_000 else 120
+
+
 # kind: (share, words of question, words of body), like the demo: short FAQ answers, long
 # policies and transcripts, threads with a few replies.
 KINDS = {
@@ -180,7 +187,8 @@ def measure(docs: list, rng_seed: int, *, progress_label: str) -> dict:
     from search.backends.database import DatabaseBackend
 
     count = len(docs)
-    analysis.lemma.cache_clear()  # a cold rebuild, as `search_index rebuild` runs
+    for cached in (analysis.lemma, analysis.index_form, analysis.term, analysis.forms):
+        cached.cache_clear()  # a cold rebuild, as `search_index rebuild` runs
     start = time.perf_counter()
     with tqdm(
         total=count, desc=f"  rebuild {progress_label}", unit="doc", leave=False, disable=None
@@ -323,7 +331,7 @@ def main() -> None:
         "suggest": suggest,
         "sizes": {str(size): run for size, run in runs.items()},
         "peak_rss_mb": peak_rss_mb(),
-        "goals": GOALS,
+        "goals": {**GOALS, "rebuild_s": rebuild_goal_s(count)},
     }
     if len(sizes) > 1:
         small, large = runs[sizes[0]], runs[sizes[-1]]
@@ -347,14 +355,16 @@ def main() -> None:
         }
     result["total_s"] = round(time.perf_counter() - started, 1)
     met = {
-        "rebuild_s": rebuild_s <= GOALS["rebuild_s"],
+        "rebuild_s": rebuild_s <= rebuild_goal_s(count),
         "search_p95_ms": search["p95_ms"] <= GOALS["search_p95_ms"],
         "suggest_p95_ms": suggest["p95_ms"] <= GOALS["suggest_p95_ms"],
     }
+    if "growth" in result:
+        met["search_p95_growth"] = result["growth"]["search_p95"] <= GOALS["search_p95_growth"]
     result["goals_met"] = met
     ok = {True: "ok", False: "MISSED"}
     print(f"rebuild of {count} documents {rebuild_s:7.1f} s "
-          f"(goal <= {GOALS['rebuild_s']} s: {ok[met['rebuild_s']]})")  # fmt: skip
+          f"(goal <= {rebuild_goal_s(count)} s: {ok[met['rebuild_s']]})")  # fmt: skip
     shown = [("api.search", search, "search_p95_ms"), ("api.suggest", suggest, "suggest_p95_ms")]
     if wagtail:
         shown.append((f"wagtail@{sizes[0]}", wagtail, ""))
@@ -367,7 +377,8 @@ def main() -> None:
         print(f"{sizes[-1]} / {sizes[0]} documents (x{g['documents']}): "
               f"search p95 x{g['search_p95']}, median x{g['search_median']}, "
               f"suggest p95 x{g['suggest_p95']}, "
-              f"rebuild x{g['rebuild']}")  # fmt: skip
+              f"rebuild x{g['rebuild']} (goal search p95 <= x{GOALS['search_p95_growth']}: "
+              f"{ok[met['search_p95_growth']]})")  # fmt: skip
     if wagtail:
         ratio = result["search_vs_wagtail"]
         print(f"api.search / wagtail at {sizes[0]}: median x{ratio.get('median_ms')}, "

@@ -7,4 +7,6 @@ class KbConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from kb import receivers  # noqa: F401 - connects the publishing receivers
+        from kb import receivers  # connects the publishing receivers
+
+        receivers.connect_page_models()

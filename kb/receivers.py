@@ -49,13 +49,22 @@ def on_tree_changed(sender, **kwargs):
     transaction.on_commit(page_cache.forget_all)
 
 
-@receiver(post_save)
-@receiver(post_delete)
 def on_page_or_privacy_saved(sender, instance, **kwargs):
     # Any page saved (published, a draft, a move, a title) or deleted, and any privacy
     # setting: anonymous readers must get the page as it is now, and never a private one.
     # At once, and again once committed: a reader between the two may have cached the page
     # as it was before the transaction.
-    if isinstance(instance, Page | PageViewRestriction):
-        page_cache.forget_all()
-        transaction.on_commit(page_cache.forget_all)
+    page_cache.forget_all()
+    transaction.on_commit(page_cache.forget_all)
+
+
+def connect_page_models() -> None:
+    """Connect ``on_page_or_privacy_saved`` to each page model and to privacy settings
+    (KbConfig.ready, once every model is loaded); not to every model, which would take
+    Django's fast path away from every delete in the project."""
+    from wagtail.models import get_page_models
+
+    for model in [*get_page_models(), PageViewRestriction]:
+        uid = f"kb-page-cache-{model._meta.label}"
+        post_save.connect(on_page_or_privacy_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(on_page_or_privacy_saved, sender=model, dispatch_uid=uid)

@@ -84,8 +84,10 @@ _LETTERS = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "œ": "o
 _GERMAN_DIGRAPHS = re.compile(r"(?<=[aou])e")
 
 
+@lru_cache(maxsize=200_000)
 def index_form(word: str, language: str) -> str:
-    """A folded word or lemma as the index keeps it: without accents."""
+    """A folded word or lemma as the index keeps it: without accents (cached: a rebuild
+    asks for every word of every document twice)."""
     if word.isascii():
         plain = word
     else:

@@ -9,7 +9,9 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.core.signals import setting_changed
 
-        from search import receivers  # noqa: F401 - connects the indexing receivers
+        from search import receivers  # connects the indexing receivers
+
+        receivers.connect_page_models()
 
         setting_changed.connect(_forget_backend, dispatch_uid="search-settings")
 

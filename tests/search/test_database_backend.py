@@ -206,3 +206,39 @@ def test_the_tiers_miss_no_match_whose_words_are_split_between_title_and_questio
     assert [hit.title for hit in found.hits] == [
         "Furniture delivery", "How is furniture brought", "Other"
     ]  # fmt: skip
+
+
+def test_suggestions_put_articles_first_then_shorter_titles_and_order_a_bounded_few(
+    monkeypatch,
+):
+    """Articles lead, then threads; shorter (closer) titles first within a kind; never
+    another language. A prefix that matches thousands of titles is put in order over the
+    first SUGGEST_CANDIDATES matches only: here two, so two come back, still in order."""
+    from search.backends import database
+    from search.backends.database import DatabaseBackend
+
+    backend = DatabaseBackend()
+    backend.index(
+        [
+            _document(1, title="Parcel", kind="thread"),
+            _document(2, title="Parcel lost in transit"),
+            _document(3, title="Parcels", kind="video"),
+            _document(4, title="Parcel tracking"),
+            _document(5, title="Parcel", language="de"),
+            _document(6, title="Where is my parcel", kind="thread"),
+        ]
+    )
+    titles = [hit.title for hit in backend.suggest(["parc"], "en", 8)]
+    assert titles == [
+        "Parcel tracking",
+        "Parcel lost in transit",
+        "Parcels",
+        "Parcel",
+        "Where is my parcel",
+    ]
+    assert [hit.title for hit in backend.suggest(["parc"], "en", 2)] == titles[:2]
+
+    monkeypatch.setattr(database, "SUGGEST_CANDIDATES", 2)
+    bounded = [hit.title for hit in backend.suggest(["parc"], "en", 8)]
+    assert len(bounded) == 2
+    assert bounded == [t for t in titles if t in bounded]
