@@ -1,15 +1,13 @@
 """schema.org ``QAPage`` JSON-LD for a thread: the question, its accepted answer and the
 other answers as suggestions. Only what every visitor can see goes in."""
 
-import html
-
 from django.conf import settings
 
 from kb.text import html_to_text
 
 
 def _text(body_html: str) -> str:
-    return html.unescape(html_to_text(body_html))
+    return html_to_text(body_html)
 
 
 def _person(post) -> dict:

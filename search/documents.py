@@ -8,7 +8,6 @@ and visible forum threads with their visible replies. Never drafts, private page
 hidden posts, or threads merged into another.
 """
 
-import html
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -105,7 +104,7 @@ def thread_source(thread_id: int) -> str:
 
 
 def _text(value) -> str:
-    return html.unescape(html_to_text(value))
+    return html_to_text(value)
 
 
 # --- pages ---------------------------------------------------------------------------------

@@ -327,7 +327,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # One login for everyone: the Wagtail admin sends editors through allauth (rate limited).
-WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAILADMIN_LOGIN_URL = "wagtail_login_redirect"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 # Passwords and e-mail addresses are managed in one place, allauth's account pages.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False

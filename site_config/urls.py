@@ -23,12 +23,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("django-admin/", admin.site.urls),
-    # Wagtail's own sign-in would bypass allauth's rate limits and e-mail confirmation.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
-        name="wagtail_login_redirect",
-    ),
+    # Wagtail's own sign-in would bypass allauth's rate limits and e-mail confirmation:
+    # the admin's refusals come here (WAGTAILADMIN_LOGIN_URL) and go on to allauth's.
+    path("admin/login/", views.admin_login, name="wagtail_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's password forms, with a limit on guesses (same names, so Wagtail's own
     # templates post here).

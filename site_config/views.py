@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -70,6 +72,24 @@ def document_password(request, *args, **kwargs):
     return _password_guarded(authenticate_with_password, "document-password")(
         request, *args, **kwargs
     )
+
+
+@never_cache
+def admin_login(request):
+    """Where the Wagtail admin sends whoever it refuses (WAGTAILADMIN_LOGIN_URL). Visitors
+    who are not signed in go on to the one sign-in form (allauth's, rate limited), and
+    come back. Someone signed in without access to the admin (a member, a new editor
+    before an administrator gave them a group) was sent to that form too, which sends a
+    signed-in visitor straight back: an endless loop. They get a page that says so."""
+    if not request.user.is_authenticated:
+        login = redirect("account_login")
+        if query := request.META.get("QUERY_STRING", ""):
+            login["Location"] += f"?{query}"
+        return login
+    # The admin queued "You do not have permission..." for the next page: this page says
+    # it in its own words, so the message is used up here and not shown.
+    list(messages.get_messages(request))
+    return render(request, "admin_no_access.html", {"messages": []}, status=403)
 
 
 def bad_request(request, exception):

@@ -9,6 +9,17 @@ register = template.Library()
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
+@register.filter
+def plain_text(html) -> str:
+    """Stored HTML (rich text, a post's rendered body) as the words a reader sees, for
+    places that take text only (a meta description, an excerpt): tags gone, character
+    references read, and escaped once by the template like any text. Django's
+    ``striptags`` keeps the references, which the template then escapes a second time."""
+    from kb.text import html_to_text
+
+    return html_to_text(html)
+
+
 @register.simple_tag
 def jsonld(objects) -> str:
     """One <script type="application/ld+json"> per object, safe for any text inside."""

@@ -68,6 +68,8 @@ _SUGGEST_ORDER = (
     + " ".join(f"WHEN '{kind}' THEN {n}" for kind, n in SUGGEST_KIND_ORDER.items())
     + " ELSE 9 END, length(title), date DESC, id"
 )
+# A rebuild writes this many documents per statement.
+REBUILD_BATCH = 500
 # Counting stops here: a search with more matches says "1,000+", and its facet counts are
 # lower bounds, counted over the first COUNT_LIMIT + 1 matches (never a guess shown as exact).
 COUNT_LIMIT = 1000
@@ -119,6 +121,25 @@ def _expression(query: Query, quote, any_op: str, all_op: str) -> str:
     return joiner.join(groups)
 
 
+def _keep_better(best: dict, key, display: str) -> None:
+    known = best.get(key)
+    if known is None or (display != known and _display_rank(display) > _display_rank(known)):
+        best[key] = display
+
+
+def _batches(iterables, size: int):
+    """Lists of at most ``size`` documents from a sequence of iterables (one per language)."""
+    batch = []
+    for documents in iterables:
+        for document in documents:
+            batch.append(document)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
 def _display_rank(display: str) -> tuple[int, int]:
     """How good a spelling is to show: written with its accents ("größe" over "grosse",
     "süre" over "sure"), then present at all."""
@@ -156,24 +177,27 @@ class DatabaseBackend(SearchBackend):
         ]
 
     @staticmethod
-    def _remember_terms(documents) -> None:
-        """Add the documents' words to the vocabulary. Each term keeps the best spelling any
-        document gave it (``_display_rank``), whatever order they were indexed in: an
-        article's "Größentabelle" wins over a post's "Grossentabelle"."""
-        best: dict[tuple[str, str], str] = {}
+    def _spellings(documents, best: dict | None = None) -> dict[tuple[str, str], str]:
+        """The documents' vocabulary, (language, term) → the best spelling any of them gave
+        it (``_display_rank``), whatever order they come in: an article's "Größentabelle"
+        wins over a post's "Grossentabelle". Adds to ``best`` when given."""
+        best = {} if best is None else best
         for d in documents:
             for term, display in d.vocabulary.items():
                 if len(term) > 2 and not term.isdigit():
-                    key, display = (d.language, term[:100]), display[:100]
-                    known = best.get(key)
-                    if known is None or (
-                        display != known and _display_rank(display) > _display_rank(known)
-                    ):
-                        best[key] = display
-        by_language: dict[str, list[str]] = {}
-        for language, term in best:
-            by_language.setdefault(language, []).append(term)
+                    _keep_better(best, (d.language, term[:100]), display[:100])
+        return best
+
+    @staticmethod
+    def _store_spellings(best: dict[tuple[str, str], str], *, fresh: bool = False) -> None:
+        """Add terms to the vocabulary, keeping the better of the stored spelling and the
+        new one. ``fresh``: the vocabulary was emptied in this transaction (a rebuild), so
+        there is nothing stored to compare with."""
+        best = dict(best)
         changed = []
+        by_language: dict[str, list[str]] = {}
+        for language, term in [] if fresh else best:
+            by_language.setdefault(language, []).append(term)
         for language, terms in by_language.items():
             for start in range(0, len(terms), 1000):
                 for row in SearchTerm.objects.filter(
@@ -190,6 +214,9 @@ class DatabaseBackend(SearchBackend):
             ignore_conflicts=True,
             batch_size=1000,
         )  # fmt: skip
+
+    def _remember_terms(self, documents) -> None:
+        self._store_spellings(self._spellings(documents))
 
     @staticmethod
     def prune_vocabulary() -> int:
@@ -230,18 +257,26 @@ class DatabaseBackend(SearchBackend):
             self._remember_terms(documents)
 
     def rebuild(self, documents_by_language, progress=None) -> int:
-        count = 0
+        """Empty the index and fill it again in one transaction: searches meanwhile read the
+        index as it was. The vocabulary is written once, at the end."""
+        count, spellings = 0, {}
         with transaction.atomic():
-            SearchDocument.objects.all().delete()
-            SearchTerm.objects.all().delete()
-            for batch in documents_by_language:
-                batch = list(batch)
+            with connection.cursor() as cursor:  # no signals and no model instances
+                for model in (SearchDocument, SearchTerm):
+                    cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+            for batch in _batches(documents_by_language, REBUILD_BATCH):
                 rows = self._rows(batch)
-                SearchDocument.objects.bulk_create(rows, batch_size=500)
-                self._remember_terms(batch)
+                SearchDocument.objects.bulk_create(rows, batch_size=REBUILD_BATCH)
+                self._spellings(batch, spellings)
                 count += len(rows)
                 if progress:
                     progress(len(rows))
+            self._store_spellings(spellings, fresh=True)
+            if connection.vendor == "postgresql":
+                # The planner's statistics describe the new rows from the first search on
+                # (autovacuum would catch up a minute later, after slow plans meanwhile).
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE search_searchdocument")
         return count
 
     def sources(self) -> dict[str, str]:

@@ -191,3 +191,12 @@ def test_official_answers_list_and_feed(client):
     feed = client.get(reverse("forum:official_feed"))
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert "Which carrier do you ship with?" in feed.content.decode()
+
+
+def test_meta_description_is_the_question_as_written_escaped_once(client):
+    """Search engines and link previews read the description as text: a question that
+    says "<script>" and "don't" is described with those characters, escaped once."""
+    thread = ThreadFactory(question__body='Why does <script> & "don\'t" show up?')
+    page = client.get(thread.get_absolute_url()).content.decode()
+    (description,) = re.findall(r'<meta name="description" content="([^"]*)">', page)
+    assert description == "Why does &lt;script&gt; &amp; &quot;don&#x27;t&quot; show up?"

@@ -106,3 +106,42 @@ def test_paragraphs_never_run_together_in_the_history(kb_tree):
     policy.save_revision().publish()
     latest = PolicyVersion.objects.filter(page=policy).order_by("-number").first()
     assert latest.sections == [{"heading": "Frist", "text": "Erster Satz. Zweiter."}]
+
+
+def test_compare_reads_exactly_as_the_policy_does(client, policy):
+    """Rich text keeps apostrophes, ampersands and angle brackets as character references;
+    the comparison shows the characters (escaped once by the template), never the
+    references themselves ("don&#x27;t", "2026&#x27;dan")."""
+    import html as html_module
+
+    _publish_new_version(
+        policy,
+        sections=[
+            ("Return window", "You don&#x27;t pay for returns from 2026&#x27;dan on."),
+            ("Refunds", "Refunds &amp; credits go back to the card &lt;b&gt; used."),
+            ("Return labels", "The return label is free."),
+        ],
+        note="Plain words.",
+    )
+    page = client.get(f"{policy.url}history/compare/?from=2&to=3").content.decode()
+    shown = html_module.unescape(page)
+    assert "You don't pay for returns from 2026'dan on." in shown
+    assert "Refunds & credits go back to the card <b> used." in shown
+    assert "&#x27;" not in shown and "&amp;" not in shown
+    version = PolicyVersion.objects.get(page=policy, number=3)
+    assert version.sections[0]["text"] == "You don't pay for returns from 2026'dan on."
+
+
+def test_versions_kept_before_as_references_are_read_as_text(policy):
+    """Migration kb 0003: versions recorded with character references are made plain."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("kb.migrations.0003_policy_versions_as_plain_text")
+    version = PolicyVersion.objects.get(page=policy, number=2)
+    version.sections = [{"heading": "Return window", "text": "We don&#x27;t charge &amp; ship."}]
+    version.save()
+    migration.unescape_sections(apps, None)
+    version.refresh_from_db()
+    assert version.sections == [{"heading": "Return window", "text": "We don't charge & ship."}]

@@ -2,6 +2,7 @@
 and the confirmed-e-mail gate the forum relies on before anyone may post."""
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -251,9 +252,9 @@ def test_profile_page_needs_sign_in(client, help_center):
 
 
 def test_admin_sends_editors_to_the_one_sign_in(client, help_center):
-    response = client.get("/admin/")
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
+    response = client.get("/admin/", follow=True)
+    urls = [unquote(url) for url, _status in response.redirect_chain]
+    assert urls == ["/admin/login/?next=/admin/", "/accounts/login/?next=/admin/"]
 
 
 def test_member_changes_email_after_confirming_the_new_address(client, help_center, mailoutbox):
@@ -279,6 +280,35 @@ def test_wagtail_sign_in_and_password_pages_lead_to_the_one_sign_in(client, help
     assert response.status_code == 302
     assert response.url == "/accounts/login/?next=/admin/pages/"
     assert client.get("/admin/password_reset/").status_code in (302, 404)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("en", "You have no access to the editors"),
+        ("de", "Du hast keinen Zugang zum Bereich der Redaktion"),
+        ("tr", "Editör alanına erişiminiz yok"),
+    ],
+)
+@pytest.mark.parametrize("who", ["member", "editor without a group"])
+def test_signed_in_without_admin_access_get_a_page_not_a_loop(
+    client, help_center, compiled_catalogs, language, heading, who
+):
+    """A member, or a new editor (staff) before an administrator gave them a group, who
+    opens /admin/ was sent to sign in, which sends the signed-in straight back: a loop.
+    Now the second step is a page in their language that says so, with a way back."""
+    user = UserFactory(is_staff=who != "member")
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    first = client.get("/admin/")
+    assert first.status_code == 302 and first.url.startswith("/admin/login/")
+    page = client.get(first.url)
+    html = page.content.decode()
+    assert page.status_code == 403
+    assert heading in html.replace("&#x27;", "'")
+    assert user.email in html
+    assert f'href="/{language}/"' in html  # the way back
+    assert "permission to access the admin" not in html  # said once, in words of ours
 
 
 def test_failed_logins_behind_a_proxy_count_per_visitor(client, help_center, settings):
