@@ -4,10 +4,11 @@ a moderator, customers who write in en, tr and de, and a few weeks of threads
 "me too"s and votes, one post waiting for a moderator and one open report.
 
 Everything goes through ``forum.services``, as on the site, so counts, subscriptions,
-visibility and the moderation log come out as they would. The forum's rules apply too: a
-member's first posts wait for a moderator and new members may post once a minute. So each
-customer in the demo writes one post (as most forum members do) and the demo moderator
-approves it, as on the site; the one from the brand-new member is left waiting. The team
+visibility and the moderation log come out as they would. The forum's rules apply too: the
+first posts of a member younger than FORUM_ESTABLISHED_DAYS wait for a moderator, and new
+members may post once a minute. So each customer in the demo writes one post (as most forum
+members do); the demo moderator approves those that wait, as on the site, and the one from
+the brand-new member is left waiting. The team
 (support staff, moderators) is neither held nor limited. ``check()`` holds the content to
 these rules. Afterwards the dates are moved into the past, spread over the last weeks.
 

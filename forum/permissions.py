@@ -55,16 +55,37 @@ def has_confirmed_email(user) -> bool:
 
 
 def is_new_member(user) -> bool:
-    """Whose posts wait for a moderator: few visible posts yet, or a young account."""
+    """Whose posts wait for a moderator. A member is established, and posts straight out,
+    when their account is at least FORUM_NEW_MEMBER_DAYS old and either has at least
+    FORUM_NEW_MEMBER_POSTS visible posts or is at least FORUM_ESTABLISHED_DAYS old (a
+    customer of years who asks for the first time is not a stranger); and a moderator has
+    neither hidden or rejected a post of theirs (still hidden) nor lifted a ban on them in
+    the last FORUM_NEW_MEMBER_MODERATION_DAYS. The team is never new."""
     if is_team(user):
         return False
-    young = timezone.now() - user.date_joined < timedelta(days=settings.FORUM_NEW_MEMBER_DAYS)
-    if young:
+    now = timezone.now()
+    age = now - user.date_joined
+    if age < timedelta(days=settings.FORUM_NEW_MEMBER_DAYS):
         return True
-    from forum.models import Post
+    from forum.models import ModerationLog, Post
 
-    approved = Post.objects.filter(author=user, visibility=Visibility.VISIBLE).count()
-    return approved < settings.FORUM_NEW_MEMBER_POSTS
+    since = now - timedelta(days=settings.FORUM_NEW_MEMBER_MODERATION_DAYS)
+    Action = ModerationLog.Action
+    recent = ModerationLog.objects.filter(created_at__gte=since)
+    if (
+        recent.filter(
+            action__in=[Action.HIDE, Action.REJECT],
+            post__author=user,
+            post__visibility=Visibility.HIDDEN,
+        )
+        .union(recent.filter(action=Action.UNBAN, target_user=user))
+        .exists()
+    ):
+        return True
+    if age >= timedelta(days=settings.FORUM_ESTABLISHED_DAYS):
+        return False
+    visible = Post.objects.filter(author=user, visibility=Visibility.VISIBLE)
+    return visible.count() < settings.FORUM_NEW_MEMBER_POSTS
 
 
 def can_post(user) -> bool:

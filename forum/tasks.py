@@ -15,6 +15,7 @@ from django.utils import translation
 from django_tasks import task
 
 from forum.models import Notification, Post, Subscription
+from forum.models.profiles import public_name
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -23,6 +24,8 @@ Kind = Notification.Kind
 def _recipients(post: Post, kind: str, actor_id: int | None) -> dict[int, Subscription | None]:
     """Member id → the subscription that brought them (for its unsubscribe link)."""
     thread = post.thread
+    if kind == Kind.APPROVED:
+        return {post.author_id: None}
     if kind == Kind.NEW_THREAD:
         subs = Subscription.objects.filter(board_id=thread.board_id)
     else:
@@ -56,14 +59,30 @@ def notify(post_id: int, kind: str, actor_id: int | None = None) -> int:
         .objects.filter(pk__in=recipients, is_active=True)
         .select_related("forum_profile")
     )
+    # One post, one notification and one e-mail per member: someone already told about
+    # this post (a staff answer, marked official a minute later) gets the notification
+    # they have turned into the newer event, unread again, and no second e-mail.
+    told: dict[int, set[str]] = {}
+    for user_id, told_kind in Notification.objects.filter(
+        post=post, user_id__in=recipients
+    ).values_list("user_id", "kind"):
+        told.setdefault(user_id, set()).add(told_kind)
     sent = 0
     for user in users:
+        if kind in told.get(user.pk, ()):
+            continue  # notified by an earlier run of this task
+        if user.pk in told:
+            if kind in (Notification.Kind.OFFICIAL, Notification.Kind.SOLUTION):
+                Notification.objects.filter(
+                    user=user, post=post, kind=Notification.Kind.REPLY
+                ).update(kind=kind, read_at=None)
+            continue
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
                     user=user, kind=kind, thread=post.thread, post=post
                 )
-        except IntegrityError:  # notified by an earlier run of this task
+        except IntegrityError:  # notified by a run of this task at the same moment
             continue
         if user.email and _send(notification, user, recipients[user.pk]):
             sent += 1
@@ -86,7 +105,7 @@ def _send(notification: Notification, user, subscription: Subscription | None) -
             "kind": notification.kind,
             "thread": thread,
             "post": post,
-            "author_name": str(getattr(post.author, "forum_profile", "") or ""),
+            "author_name": public_name(post.author),
             "url": settings.BASE_URL + post.get_absolute_url(),
             "unsubscribe_url": unsubscribe_url,
             "watching_board": bool(subscription and subscription.board_id),

@@ -190,3 +190,10 @@ def normalise_for_log(query: str, language: str) -> str:
     text = _EMAIL.sub(" ", clean_query(query))
     kept = [w for w in words(fold(text, language)) if not any(c.isdigit() for c in w)]
     return " ".join(kept)[:MAX_QUERY_CHARS]
+
+
+def log_key(logged: str, language: str) -> str:
+    """What the log groups a query by: its logged words (``normalise_for_log``) compared
+    the way search compares them, without accents and with Turkish ı and i as one letter.
+    "İADE" is logged "iade" and "IADE" "ıade": two spellings, one key."""
+    return " ".join(index_form(word, language) for word in logged.split())[:MAX_QUERY_CHARS]

@@ -457,6 +457,7 @@ def record_query(results: Results) -> int | None:
         return None
     entry = QueryLog.objects.create(
         query=normalised,
+        key=analysis.log_key(normalised, results.language),
         language=results.language,
         results=results.total,
         backend=results.backend or "",

@@ -102,6 +102,9 @@ class QueryLog(models.Model):
     """One search, without personal data: no user, no address, the query folded."""
 
     query = models.CharField(max_length=200, db_index=True)
+    # The query as search compares words (``analysis.log_key``: "İADE" and "IADE" are one
+    # key, as are "Rücksendung" and "Ruecksendung"): what the reports group by.
+    key = models.CharField(max_length=200, default="", db_index=True)
     language = models.CharField(max_length=8)
     results = models.PositiveIntegerField()
     backend = models.CharField(max_length=16)

@@ -15,30 +15,53 @@ def _recent(days: int, language: str | None):
     return logs.filter(language=language) if language else logs
 
 
-def top_queries(*, days: int = 30, language: str | None = None, limit: int = 50) -> list[dict]:
-    """Most frequent queries with how often a result was clicked."""
-    rows = (
+def _spelled(rows: list[dict], days: int, language: str | None) -> list[dict]:
+    """Each grouped row (by key and language) with the spelling customers used most for
+    it as its ``query``: one more query for the whole list."""
+    keys = {row["key"] for row in rows}
+    counts = (
         _recent(days, language)
-        .values("query", "language")
+        .filter(key__in=keys)
+        .values("key", "language", "query")
+        .annotate(n=Count("pk"))
+        .order_by("key", "language", "-n", "query")
+    )
+    spelling: dict[tuple[str, str], str] = {}
+    for row in counts:
+        spelling.setdefault((row["key"], row["language"]), row["query"])
+    return [
+        row | {"query": spelling.get((row["key"], row["language"]), row["key"])} for row in rows
+    ]
+
+
+def top_queries(*, days: int = 30, language: str | None = None, limit: int = 50) -> list[dict]:
+    """Most frequent queries with how often a result was clicked: spellings that search
+    treats as one ("İADE", "IADE", "iade") are one row."""
+    rows = list(
+        _recent(days, language)
+        .values("key", "language")
         .annotate(
             searches=Count("pk"),
             clicks=Count("pk", filter=Q(clicked_rank__isnull=False)),
             zero=Count("pk", filter=Q(results=0)),
         )
-        .order_by("-searches", "query")[:limit]
+        .order_by("-searches", "key")[:limit]
     )
-    return [row | {"ctr": row["clicks"] / row["searches"]} for row in rows]
+    return [
+        row | {"ctr": row["clicks"] / row["searches"]} for row in _spelled(rows, days, language)
+    ]
 
 
 def zero_result_queries(*, days: int = 30, language: str | None = None, limit: int = 50):
     """What customers looked for and did not find: content to write."""
-    return list(
+    rows = list(
         _recent(days, language)
         .filter(results=0)
-        .values("query", "language")
+        .values("key", "language")
         .annotate(searches=Count("pk"))
-        .order_by("-searches", "query")[:limit]
+        .order_by("-searches", "key")[:limit]
     )
+    return _spelled(rows, days, language)
 
 
 def daily(*, days: int = 30, language: str | None = None) -> list[dict]:

@@ -464,9 +464,14 @@ KB_VIEW_FLUSH_SECONDS = _env_int("KB_VIEW_FLUSH_SECONDS", 0 if TESTING else 60)
 # Forum -------------------------------------------------------------------------------------
 
 # A member is "new" for their first posts and first days: their posts wait for a moderator,
-# may carry few links, and are limited more tightly.
+# may carry few links, and are limited more tightly. Established (forum.permissions.
+# is_new_member): an account FORUM_NEW_MEMBER_DAYS old with FORUM_NEW_MEMBER_POSTS visible
+# posts, or FORUM_ESTABLISHED_DAYS old whatever it posted; and, either way, no post of theirs
+# hidden or rejected by a moderator, and no ban lifted, in FORUM_NEW_MEMBER_MODERATION_DAYS.
 FORUM_NEW_MEMBER_POSTS = _env_int("FORUM_NEW_MEMBER_POSTS", 2)
 FORUM_NEW_MEMBER_DAYS = _env_int("FORUM_NEW_MEMBER_DAYS", 2)
+FORUM_ESTABLISHED_DAYS = _env_int("FORUM_ESTABLISHED_DAYS", 60)
+FORUM_NEW_MEMBER_MODERATION_DAYS = _env_int("FORUM_NEW_MEMBER_MODERATION_DAYS", 30)
 FORUM_NEW_MEMBER_MAX_LINKS = _env_int("FORUM_NEW_MEMBER_MAX_LINKS", 1)
 # Posts (questions and replies) per member: (count, seconds) windows.
 FORUM_POST_LIMITS = [(3, 60), (20, 3600)]

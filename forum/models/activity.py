@@ -82,6 +82,8 @@ class Notification(models.Model):
         REPLY = "reply", _("New reply")
         SOLUTION = "solution", _("Marked as the solution")
         OFFICIAL = "official", _("Official answer")
+        # To the author alone: a post a moderator held is now public.
+        APPROVED = "approved", _("Post approved")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_notifications"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,3 +30,15 @@ class Profile(models.Model):
     @property
     def is_banned(self) -> bool:
         return self.banned_at is not None
+
+
+def public_name(user) -> str:
+    """The name a member is shown under, on pages and in e-mails: their profile's; for an
+    account without one (made in the admin, before its first visit) a neutral stand-in,
+    never an empty name and never the e-mail address."""
+    if user is None:
+        return ""
+    profile = getattr(user, "forum_profile", None)
+    if profile is not None and profile.display_name:
+        return profile.display_name
+    return gettext("Member %(number)d") % {"number": user.pk}

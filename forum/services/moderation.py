@@ -38,6 +38,7 @@ def post_approve(*, post: Post, by, reason: str = "") -> Post:
     log(Action.APPROVE, actor=by, thread=thread, post=post, reason=reason)
     kind = Notification.Kind.NEW_THREAD if post.is_question else Notification.Kind.REPLY
     notify(post.pk, kind, post.author_id)
+    notify(post.pk, Notification.Kind.APPROVED, by.pk)  # the author: it is public now
     return post
 
 

@@ -5,6 +5,7 @@ from django import template
 from django.conf import settings
 
 from forum import permissions, selectors
+from forum.models.profiles import public_name
 
 register = template.Library()
 
@@ -31,8 +32,7 @@ def board_name(board) -> str:
 
 @register.filter
 def display_name(user) -> str:
-    profile = getattr(user, "forum_profile", None)
-    return profile.display_name if profile else ""
+    return public_name(user)
 
 
 @register.filter

@@ -5,6 +5,8 @@ ahead. Two statements per search: the page of hits (filters and weights in SQL),
 matches grouped by type, topic and "solved", from which the total and every facet are
 counted (each facet under every filter but its own)."""
 
+import re
+
 from django.db import connection, transaction
 
 from search.backends.base import BackendHit, BackendResults, Query, SearchBackend
@@ -48,7 +50,8 @@ _PG_TIERS = (
     _PG_FROM.format(match=f"d.search_vector @@ q AND NOT {_PG_QUESTION}"),
 )
 # Suggestions (``suggest``): the typed words as a phrase over the title, through the prefix
-# indexes of migration 0005, at most SUGGEST_CANDIDATES of them put in order.
+# index of migration 0005 (SQLite) or the stored title vector of 0008 (PostgreSQL), at most
+# SUGGEST_CANDIDATES of them put in order.
 SUGGEST_CANDIDATES = 1000
 _SUGGEST_COLUMNS = (
     "d.id, d.key, d.kind, d.title, d.url, d.topic, d.topic_title, d.solved, d.official, d.date"
@@ -60,7 +63,7 @@ _SUGGEST_SQLITE = (
 )
 _SUGGEST_PG = (
     f"WITH c AS MATERIALIZED (SELECT {_SUGGEST_COLUMNS} FROM search_searchdocument d"  # noqa: S608
-    " WHERE d.language = %s AND to_tsvector('simple', d.title_words) @@ to_tsquery('simple', %s))"
+    " WHERE d.suggest_vector @@ (to_tsquery('simple', %s) && to_tsquery('simple', %s)))"
     " SELECT * FROM c LIMIT %s"
 )
 _SUGGEST_ORDER = (
@@ -524,11 +527,11 @@ class DatabaseBackend(SearchBackend):
 
     def suggest(self, prefix_words: list[str], language: str, limit: int) -> list[BackendHit]:
         """Documents whose title has the typed words in a row, the last one as a word start
-        (the prefix index of migration 0005): articles first, then shorter (closer) titles,
-        then newer. A common prefix matches thousands of titles, so the order is worked out
-        over the first SUGGEST_CANDIDATES matches (the newest on SQLite, the first the index
-        yields on PostgreSQL), not over all of them: one visit per candidate row is what a
-        suggestion costs, whatever the corpus."""
+        (the prefix indexes of migrations 0005 and 0008): articles first, then shorter
+        (closer) titles, then newer. A common prefix matches thousands of titles, so the
+        order is worked out over the first SUGGEST_CANDIDATES matches (the newest on SQLite,
+        the first the index yields on PostgreSQL), not over all of them: one visit per
+        candidate row is what a suggestion costs, whatever the corpus."""
         # Plain words are letters and digits only (search.analysis.plain_words): nothing
         # in them is query syntax for either engine, and each is quoted besides.
         prefix_words = [w.replace("'", "") for w in prefix_words if w.replace("'", "")]
@@ -542,5 +545,7 @@ class DatabaseBackend(SearchBackend):
             phrase = " + ".join(_quote_fts(w) for w in [*whole, last]) + " *"
             source = _SUGGEST_SQLITE
         sql = f"SELECT * FROM ({source}) m ORDER BY {_SUGGEST_ORDER} LIMIT %s"  # noqa: S608
+        if connection.vendor == "postgresql":  # the language is a term (migration 0008)
+            language = "0lang0" + re.sub("[^a-z0-9]", "", language.lower())
         documents = SearchDocument.objects.raw(sql, [language, phrase, SUGGEST_CANDIDATES, limit])
         return [BackendHit.of(d, date=d.date) for d in documents]

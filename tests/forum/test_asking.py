@@ -1,8 +1,11 @@
 """Asking and answering through the pages, as members do."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from forum import services
 from forum.models import Post, Subscription, Thread
@@ -147,7 +150,7 @@ def test_new_member_may_post_only_a_few_links(client, settings):
 
 def test_post_count_rule_makes_a_member_new(settings):
     settings.FORUM_NEW_MEMBER_POSTS = 2
-    member = UserFactory()
+    member = UserFactory(date_joined=timezone.now() - timedelta(days=10))
     thread = ThreadFactory()
     first = services.reply_create(thread=thread, author=member, body="one")
     assert first.visibility == Visibility.HELD

@@ -116,7 +116,10 @@ def test_held_posts_are_not_emailed_until_approved(
     assert mailoutbox == []
     with django_capture_on_commit_callbacks(execute=True):
         services.post_approve(post=held, by=in_group(UserFactory(), "Forum moderators"))
-    assert len(mailoutbox) == 1
+    # The watcher hears of the answer; its author, that it is public now.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [watched_thread.author.email, held.author.email]
+    )
 
 
 def test_post_hidden_before_the_task_runs_is_never_sent(watched_thread, mailoutbox):
@@ -153,3 +156,58 @@ def test_answer_author_hears_their_answer_was_official(
     with django_capture_on_commit_callbacks(execute=True):
         services.reply_mark_official(reply=reply, by=in_group(UserFactory(), "Support staff"))
     assert helper.email in [m.to[0] for m in mailoutbox]
+
+
+def test_a_staff_answer_marked_official_at_once_is_one_email_and_one_notification(
+    client, watched_thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Staff answer, then mark their answer official a moment later: the asker hears once,
+    and the one notification says what it is now (an official answer), unread."""
+    staff = in_group(UserFactory(), "Support staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.reply_create(thread=watched_thread, author=staff, body="Use the form")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_mark_official(reply=reply, by=staff)
+    assert [m.to for m in mailoutbox] == [[watched_thread.author.email]]
+    (notification,) = Notification.objects.filter(user=watched_thread.author)
+    assert (notification.kind, notification.read_at) == ("official", None)
+    client.force_login(watched_thread.author)
+    page = client.get(reverse("forum:notifications")).content.decode()
+    assert "The support team answered “Parcel arrived damaged”" in page
+
+
+def test_each_notification_names_who_and_what_even_without_a_profile(
+    client, watched_thread, django_capture_on_commit_callbacks
+):
+    """An account made in the admin has no forum profile: its answer is announced under a
+    neutral name, never as " answered :"."""
+    from forum.models import Profile
+
+    helper = UserFactory()
+    Profile.objects.filter(user=helper).delete()
+    helper = type(helper).objects.get(pk=helper.pk)
+    answer(watched_thread, django_capture_on_commit_callbacks, author=helper)
+    client.force_login(watched_thread.author)
+    page = client.get(reverse("forum:notifications")).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert f"Member {helper.pk} answered “Parcel arrived damaged”" in text
+    assert " answered :" not in text and "answered “”" not in text
+
+
+def test_a_new_member_hears_when_their_held_post_is_approved(
+    client, mailoutbox, django_capture_on_commit_callbacks, compiled_catalogs
+):
+    newcomer = NewMemberFactory()
+    newcomer.forum_profile.language = "de"
+    newcomer.forum_profile.save()
+    thread = ThreadFactory(title="Rabattcode funktioniert nicht")
+    held = services.reply_create(thread=thread, author=newcomer, body="Bei mir auch nicht.")
+    assert held.visibility == "held" and not mailoutbox
+    moderator = in_group(UserFactory(), "Forum moderators")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_approve(post=held, by=moderator)
+    (message,) = [m for m in mailoutbox if m.to == [newcomer.email]]
+    assert "Rabattcode funktioniert nicht" in message.subject
+    assert "freigegeben" in message.body  # in the member's language
+    assert message.alternatives and held.get_absolute_url() in message.body
+    assert Notification.objects.filter(user=newcomer, kind="approved").count() == 1

@@ -123,3 +123,33 @@ def test_a_failing_engine_on_the_second_request_still_answers(client, content, m
     response = client.get("/en/search/", {"q": "refnud"})  # a typo: a second request
     assert response.status_code == 200
     assert response.context["results"].fell_back
+
+
+def test_the_report_counts_spellings_search_treats_as_one_as_one_query(client, content):
+    """ "İADE" is logged "iade", "IADE" "ıade" (Turkish casing), and search finds the same
+    for both: the report has one row for them, under the spelling used most."""
+    from search import reports
+
+    for query in ("İADE", "IADE", "iade", "iade", "Kargo"):
+        client.get("/tr/search/", {"q": query})
+    assert sorted(QueryLog.objects.values_list("query", flat=True)) == [
+        "iade", "iade", "iade", "kargo", "ıade"
+    ]  # fmt: skip
+    top = {row["query"]: row["searches"] for row in reports.top_queries(language="tr")}
+    assert top == {"iade": 4, "kargo": 1}
+
+
+def test_searches_logged_before_the_key_get_one(client, content):
+    """Migration search 0007 fills the key of searches logged before it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("search.migrations.0007_query_log_key")
+    QueryLog.objects.create(query="ıade", language="tr", results=0, backend="database")
+    QueryLog.objects.create(query="rücksendung", language="de", results=0, backend="database")
+    migration.fill_keys(apps, None)
+    assert dict(QueryLog.objects.values_list("query", "key")) == {
+        "ıade": "iade",
+        "rücksendung": "rucksendung",
+    }
