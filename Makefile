@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 # Absolute links (sitemap, e-mails) follow where make run serves.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint check messages compilemessages migrate demo serve lock bench load faults clean browser-deps services search-engines
+.PHONY: run test lint check messages compilemessages migrate demo serve lock bench bench-short load faults clean browser-deps services search-engines
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
@@ -86,6 +86,12 @@ bench: $(VENV)/.dev-installed compilemessages search-engines
 	$(PY) bench/pages.py
 	$(PY) bench/search_relevance.py --with-emulator --with-opensearch
 	$(PY) bench/search_speed.py
+
+# What CI runs of the benchmarks, so they keep working: fewer rounds, smaller corpora.
+bench-short: $(VENV)/.dev-installed compilemessages
+	$(PY) bench/pages.py 30
+	$(PY) bench/search_relevance.py
+	$(PY) bench/search_speed.py --short --no-wagtail
 
 # The app under gunicorn with production settings, PostgreSQL and Redis, on loopback, bounded
 # in requests and time (README "Load and faults"). Each drops and creates its own database:

@@ -34,6 +34,11 @@ class FaqItemBlock(blocks.StructBlock):
         label = _("Question and answer")
         template = "blocks/faq_item.html"
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["anchor"] = value.get("anchor") or anchor_for(value["question"])
+        return context
+
 
 class StepBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Step"), max_length=200)
@@ -62,3 +67,8 @@ class PolicySectionBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Section")
         template = "blocks/policy_section.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["anchor"] = anchor_for(value["heading"])
+        return context

@@ -341,6 +341,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 # Languages ----------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# Dates in English are written one way for every reader (site_config/formats/en).
+FORMAT_MODULE_PATH = ["site_config.formats"]
 LANGUAGES = [
     ("en", "English"),
     ("tr", "Türkçe"),

@@ -21,6 +21,8 @@ admin.autodiscover()
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # Browsers, feed readers and bookmarks ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("readyz", health.readyz, name="readyz"),
     path("django-admin/", admin.site.urls),
     # Wagtail's own sign-in would bypass allauth's rate limits and e-mail confirmation:

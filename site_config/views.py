@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -72,6 +77,13 @@ def document_password(request, *args, **kwargs):
     return _password_guarded(authenticate_with_password, "document-password")(
         request, *args, **kwargs
     )
+
+
+def favicon(request):
+    """The site's icon, for clients that ask at the conventional address."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @never_cache

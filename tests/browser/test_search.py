@@ -47,3 +47,13 @@ def test_results_page_marks_matches_and_fits_the_screen(page, turkish_faq):
     assert_fits_width(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"search-{page.width_name}.png"), full_page=True)
+
+
+def test_nothing_found_takes_the_width_of_the_page(page, turkish_faq):
+    """Without filters beside it, "nothing matched" and the ways on are not squeezed into
+    the filters' column (230 px at 1280 px)."""
+    page.goto("/en/search/?q=zebra+stripes+xylophone")
+    box = page.locator(".no-results").bounding_box()
+    main = page.locator("main .wrap").bounding_box()
+    assert box["width"] >= main["width"] * 0.9, (box, main)
+    assert_fits_width(page)

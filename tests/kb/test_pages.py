@@ -283,3 +283,23 @@ def test_a_copy_of_a_private_page_is_listed_nowhere_in_other_languages(client, k
         assert "Internal gift card rules" not in client.get(url).content.decode(), url
     vote = client.post(reverse("kb:feedback", args=[copy.pk]), {"helpful": "yes"})
     assert vote.status_code == 404
+
+
+def test_blocks_render_through_their_own_templates():
+    """Each block names a template that exists and renders on its own (a preview, another
+    page including the block); the pages include the blocks through them."""
+    from wagtail.rich_text import RichText
+
+    from kb.blocks import FaqItemBlock, PolicySectionBlock
+
+    faq = FaqItemBlock()
+    html = faq.render(
+        faq.to_python({"question": "İade süresi ne kadar?", "answer": "<p>30 gün.</p>"})
+    )
+    assert '<details class="faq__item" id="iade-suresi-ne-kadar">' in html
+    assert "İade süresi ne kadar?" in html and "<p>30 gün.</p>" in html
+    section = PolicySectionBlock()
+    html = section.render(
+        section.to_python({"heading": "Refunds", "body": str(RichText("<p>Fast.</p>"))})
+    )
+    assert 'id="refunds"' in html and "<p>Fast.</p>" in html

@@ -95,6 +95,7 @@ POST_ENDPOINTS = {
 GET_ONLY = {
     "healthz": "liveness probe: answers any method with the same JSON, changes nothing",
     "readyz": "readiness probe: reads only",
+    "favicon": "a redirect to the static icon, whatever the method",
     "switch_language": "@require_GET: a plain link that sets the language cookie",
     "sitemap": "read-only XML",
     "search:search": "the search page: a GET form",
