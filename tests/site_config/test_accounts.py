@@ -334,3 +334,29 @@ def test_form_errors_are_announced_with_their_field(client, help_center):
     for described in re.findall(r'aria-describedby="([^"]+)"', html):
         for element_id in described.split():
             assert f'id="{element_id}"' in html, element_id
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting", "site"),
+    [("en", "Hello,", "Help Center"), ("de", "Hallo,", "Hilfecenter"), ("tr", "Merhaba,", "Yardım Merkezi")],
+)
+def test_account_emails_are_the_sites_own_in_the_readers_language(
+    client, help_center, compiled_catalogs, mailoutbox, language, greeting, site
+):
+    """Not the library's defaults ("Hello from 127.0.0.1:28431!", "user alex.tester"): the
+    site's name and words, in the language of the page, as text with an HTML part."""
+    UserFactory(email="known@example.com", username="alex.tester")
+    _sign_up(client, language, "fresh@example.com")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.post("/accounts/password/reset/", {"email": "known@example.com"})
+    confirm, reset = mailoutbox
+    for message in (confirm, reset):
+        assert message.subject.startswith(f"{site}: ")
+        assert message.body.startswith(greeting)
+        assert site in message.body and "http://127.0.0.1:8000/" in message.body
+        assert "Hello from" not in message.body and "testserver!" not in message.body
+        assert "alex.tester" not in message.body and "fresh@example.com" != message.body
+        html, kind = message.alternatives[0]
+        assert kind == "text/html" and f'<html lang="{language}">' in html
+        assert '<a href="http://testserver/accounts/' in html
+    assert "fresh@example.com" in confirm.body
