@@ -69,6 +69,12 @@ def filter_terms(language: str, kind: str, topic: str, solved: bool) -> str:
     return " ".join(terms)
 
 
+def language_term(language: str) -> str:
+    """The term a document's language is in PostgreSQL's tsvectors (migrations 0008, 0009):
+    ``0lang0en``. The digits around it keep it apart from any word of a title or text."""
+    return f"0lang0{_token(language)}"
+
+
 def filter_query(language: str, kind: str = "", topic: str = "", solved=None) -> str:
     """The FTS5 expression (over the ``filter_terms`` column only) for these filters."""
     terms = [f"lang{_token(language)}"]

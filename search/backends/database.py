@@ -6,12 +6,17 @@ matches grouped by type, topic and "solved", from which the total and every face
 counted (each facet under every filter but its own)."""
 
 import logging
-import re
 
 from django.db import DatabaseError, connection, transaction
 
 from search.backends.base import BackendHit, BackendResults, Query, SearchBackend
-from search.models import SearchDocument, SearchTerm, filter_query, filter_terms
+from search.models import (
+    SearchDocument,
+    SearchTerm,
+    filter_query,
+    filter_terms,
+    language_term,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,29 +33,35 @@ _WEIGHT = (
 )
 # How a search reads the index, per database. SQLite: the language and filters are terms
 # of the full-text match itself (``filter_terms``, migration 0006), so the match alone says
-# which documents count. PostgreSQL: the tsvector's GIN index beside the (language, kind)
-# index, and GIN indexes over the title terms and the question terms.
+# which documents count. PostgreSQL: the tsvector's GIN index, the language a term of the
+# tsvector too (migration 0009), and GIN indexes over the title terms and question terms.
 _TEXT_COLUMNS = "{title_terms question_terms body_terms}"
+# PostgreSQL: q is the query's words, l the document language's term (search.models.
+# language_term), part of each search_vector (migration 0009): one GIN index scan finds the
+# matches in the language, with no list of the language's every row to intersect.
 _PG_FROM = (
-    "FROM search_searchdocument d, to_tsquery('simple', %s) q WHERE d.language = %s AND {match}"
+    "FROM search_searchdocument d, to_tsquery('simple', %s) q, to_tsquery('simple', %s) l "
+    "WHERE {match}"
 )
+_PG_MATCH = "d.search_vector @@ (q && l)"
 _FROM = {
     "sqlite": (
         "FROM search_fts CROSS JOIN search_searchdocument d ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH %s"
     ),
-    "postgresql": _PG_FROM.format(match="d.search_vector @@ q"),
+    "postgresql": _PG_FROM.format(match=_PG_MATCH),
 }
 # Where the query's words are, tier by tier (PostgreSQL; SQLite says it in the match):
 # all in the title; in the title and question together (not all in the title); elsewhere.
 # The first two need only their own GIN index (a match there is a match of the whole
-# document too); the third is the whole document's match without the second's.
+# document too) and check the language on the few rows found (a third parameter); the
+# third is the whole document's match without the second's.
 _PG_TITLE = "to_tsvector('simple', d.title_terms) @@ q"
 _PG_QUESTION = "to_tsvector('simple', d.title_terms || ' ' || d.question_terms) @@ q"
 _PG_TIERS = (
-    _PG_FROM.format(match=_PG_TITLE),
-    _PG_FROM.format(match=f"{_PG_QUESTION} AND NOT {_PG_TITLE}"),
-    _PG_FROM.format(match=f"d.search_vector @@ q AND NOT {_PG_QUESTION}"),
+    _PG_FROM.format(match=f"{_PG_TITLE} AND d.language = %s"),
+    _PG_FROM.format(match=f"{_PG_QUESTION} AND NOT {_PG_TITLE} AND d.language = %s"),
+    _PG_FROM.format(match=f"{_PG_MATCH} AND NOT {_PG_QUESTION}"),
 )
 # Suggestions (``suggest``): the typed words as a phrase over the title, through the prefix
 # index of migration 0005 (SQLite) or the stored title vector of 0008 (PostgreSQL), at most
@@ -356,7 +367,8 @@ class DatabaseBackend(SearchBackend):
         of the words); PostgreSQL's tsquery and language."""
         expression = self._expression(query)
         if connection.vendor != "sqlite":
-            return [expression, query.language]
+            params = [expression, language_term(query.language)]
+            return [*params, query.language] if tier in (0, 1) else params
         filters = (
             filter_query(query.language, query.kind, query.topic, query.solved)
             if filtered
@@ -568,6 +580,6 @@ class DatabaseBackend(SearchBackend):
             source = _SUGGEST_SQLITE
         sql = f"SELECT * FROM ({source}) m ORDER BY {_SUGGEST_ORDER} LIMIT %s"  # noqa: S608
         if connection.vendor == "postgresql":  # the language is a term (migration 0008)
-            language = "0lang0" + re.sub("[^a-z0-9]", "", language.lower())
+            language = language_term(language)
         documents = SearchDocument.objects.raw(sql, [language, phrase, SUGGEST_CANDIDATES, limit])
         return [BackendHit.of(d, date=d.date) for d in documents]
