@@ -338,7 +338,11 @@ def test_form_errors_are_announced_with_their_field(client, help_center):
 
 @pytest.mark.parametrize(
     ("language", "greeting", "site"),
-    [("en", "Hello,", "Help Center"), ("de", "Hallo,", "Hilfecenter"), ("tr", "Merhaba,", "Yardım Merkezi")],
+    [
+        ("en", "Hello,", "Help Center"),
+        ("de", "Hallo,", "Hilfecenter"),
+        ("tr", "Merhaba,", "Yardım Merkezi"),
+    ],
 )
 def test_account_emails_are_the_sites_own_in_the_readers_language(
     client, help_center, compiled_catalogs, mailoutbox, language, greeting, site
@@ -355,7 +359,7 @@ def test_account_emails_are_the_sites_own_in_the_readers_language(
         assert message.body.startswith(greeting)
         assert site in message.body and "http://127.0.0.1:8000/" in message.body
         assert "Hello from" not in message.body and "testserver!" not in message.body
-        assert "alex.tester" not in message.body and "fresh@example.com" != message.body
+        assert "alex.tester" not in message.body
         html, kind = message.alternatives[0]
         assert kind == "text/html" and f'<html lang="{language}">' in html
         assert '<a href="http://testserver/accounts/' in html
