@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,11 +58,12 @@ def moderation_log(request):
     )
 
 
+# Lazy: translated when shown, in the moderator's language (not once, at import, in English).
 _POST_ACTIONS = {
-    "approve": (services.post_approve, _("Approved: the post is visible now.")),
-    "reject": (services.post_reject, _("Rejected: the post stays hidden.")),
-    "hide": (services.post_hide, _("Hidden. Moderators can still see and restore it.")),
-    "restore": (services.post_restore, _("Restored: the post is visible again.")),
+    "approve": (services.post_approve, gettext_lazy("Approved: the post is visible now.")),
+    "reject": (services.post_reject, gettext_lazy("Rejected: the post stays hidden.")),
+    "hide": (services.post_hide, gettext_lazy("Hidden. Moderators can still see and restore it.")),
+    "restore": (services.post_restore, gettext_lazy("Restored: the post is visible again.")),
 }
 
 

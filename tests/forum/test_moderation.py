@@ -231,3 +231,18 @@ def test_support_queue_lists_unanswered_oldest_first_with_time_to_first_answer(c
     assert waiting.title == answered.title and waiting.first_reply_wait is not None
     client.force_login(UserFactory())
     assert client.get(reverse("forum:staff_queue")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("de", "Freigegeben: Der Beitrag ist jetzt sichtbar."), ("en", "Approved: the post")],
+)
+def test_a_moderator_is_told_what_happened_in_their_language(
+    client, moderator, compiled_catalogs, language, said
+):
+    """A German moderator got English confirmations: they were translated at import."""
+    held = PostFactory(thread=ThreadFactory(language=language), visibility=Visibility.HELD)
+    client.force_login(moderator)
+    url = f"/{language}/forum/p/{held.pk}/moderate/approve/"
+    page = client.post(url, follow=True).content.decode()
+    assert said in page

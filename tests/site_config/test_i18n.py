@@ -161,3 +161,54 @@ def test_editor_translates_a_page_with_wagtail_localize(client, help_center):
     translation = Translation.objects.get(target_locale=turkish)
     assert translation.source.object_id == english.translation_key
     assert not translated.live  # a draft until a translator finishes and publishes it
+
+
+def _strings_translated_at_import(path) -> list[str]:
+    """Calls of gettext/ngettext (not the lazy ones) outside any function: they run once, at
+    import, in the default language, and every reader sees English."""
+    import ast
+
+    tree = ast.parse(path.read_text(), filename=str(path))
+    eager = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            eager |= {
+                alias.asname or alias.name
+                for alias in node.names
+                if alias.name in {"gettext", "ngettext", "pgettext", "npgettext"}
+            }
+    found = []
+
+    def visit(node, in_function: bool) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            in_function = True
+        if (
+            not in_function
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in eager
+        ):
+            found.append(f"{path}:{node.lineno}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_function)
+
+    visit(tree, False)
+    return found
+
+
+def test_no_interface_string_is_translated_at_import():
+    """A German moderator got "Approved: the post is visible now." in English: the message
+    was translated once, when the module was imported. Strings kept at module or class
+    level must be lazy (gettext_lazy)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    apps = ["forum", "kb", "search", "site_config"]
+    offenders = [
+        place
+        for app in apps
+        for path in sorted((root / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        for place in _strings_translated_at_import(path)
+    ]
+    assert offenders == []
