@@ -19,7 +19,7 @@ from django.utils.html import escape
 from tqdm import tqdm
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from kb.blocks import anchor_for
@@ -376,6 +376,10 @@ def _demo_asset(model, key: str, language: str, suffix: str):
     existing = model.objects.filter(title=title).first()
     if existing:
         return existing
+    # Images and documents live in a collection; a flushed database (transactional tests,
+    # ``flush``) has lost the root one Wagtail's migrations made.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     with path.open("rb") as handle:
         return model.objects.create(title=title, file=File(handle, path.name))
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from forum import markup, permissions, selectors, services
 from forum.forms import AskForm, EditForm, ReplyForm
 from forum.views._helpers import post_or_404, require, thread_or_404, within_limits
+from kb.text import html_to_text
 from site_config.ids import parse_id
 
 
@@ -50,10 +51,14 @@ def suggestions(title: str, language: str) -> dict:
     except Exception:  # noqa: BLE001 - suggestions are a courtesy; asking must still work
         results = None
     for hit in results.hits if results else []:
+        # The snippet as plain text: the page and the script both show it as text.
+        snippet = html_to_text(hit.snippet)
         if hit.kind == "thread":
-            threads.append({"title": hit.title, "url": hit.url, "solved": hit.solved})
+            threads.append(
+                {"title": hit.title, "url": hit.url, "solved": hit.solved, "snippet": snippet}
+            )
         else:
-            articles.append({"title": hit.title, "url": hit.url})
+            articles.append({"title": hit.title, "url": hit.url, "snippet": snippet})
     seen = {t["url"] for t in threads}
     for thread in selectors.similar_solved_threads(title, language):
         if thread.get_absolute_url() not in seen:
@@ -62,6 +67,7 @@ def suggestions(title: str, language: str) -> dict:
                     "title": thread.title,
                     "url": thread.get_absolute_url(),
                     "solved": thread.is_solved,
+                    "snippet": "",
                 }
             )
     return {"articles": articles[:5], "threads": threads[:5]}

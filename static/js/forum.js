@@ -32,6 +32,12 @@
         li.appendChild(document.createTextNode(" "));
         li.appendChild(badge);
       }
+      if (item.snippet) {
+        var p = document.createElement("p");
+        p.className = "ask-suggestions__snippet";
+        p.textContent = item.snippet; // text, never HTML
+        li.appendChild(p);
+      }
       ul.appendChild(li);
     });
     box.appendChild(ul);

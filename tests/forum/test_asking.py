@@ -281,3 +281,30 @@ def test_the_same_text_after_the_window_is_a_new_post():
     with pytest.raises(services.DuplicatePost):
         services.reply_create(thread=thread, author=member, body="Same words")
     assert Post.objects.filter(thread=thread, is_question=False).count() == 2
+
+
+def test_matching_answers_sit_under_the_title_with_snippets(client, help_center):
+    """On a phone the list below the whole form was off screen: it sits between the title
+    and the question's text, and each article comes with a few words of its answer."""
+    from tests.factories import FaqPageFactory, TopicPageFactory, faq_items
+    from tests.search.contract import index_everything
+
+    topic = TopicPageFactory(parent=help_center["en"], title="Returns", slug="returns")
+    FaqPageFactory(
+        parent=topic,
+        title="Refund questions",
+        slug="refund-questions",
+        items=faq_items(("When is my refund paid?", "Refunds reach your card within 5 days.")),
+    )
+    index_everything()
+    client.force_login(UserFactory())
+    data = client.get(reverse("forum:ask_suggestions"), {"q": "refund paid"}).json()
+    assert "within 5 days" in data["articles"][0]["snippet"]
+    assert "<" not in data["articles"][0]["snippet"]  # text, not markup
+    page = client.post(
+        reverse("forum:ask"), {"title": "When is my refund paid", "body": "", "preview": "1"}
+    ).content.decode()
+    title_at = page.index('name="title"')
+    box_at = page.index('id="ask-suggestions"')
+    body_at = page.index('name="body"')
+    assert title_at < box_at < body_at
