@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from forum.models.threads import Visibility
@@ -71,16 +72,13 @@ def is_new_member(user) -> bool:
 
     since = now - timedelta(days=settings.FORUM_NEW_MEMBER_MODERATION_DAYS)
     Action = ModerationLog.Action
-    recent = ModerationLog.objects.filter(created_at__gte=since)
-    if (
-        recent.filter(
-            action__in=[Action.HIDE, Action.REJECT],
-            post__author=user,
-            post__visibility=Visibility.HIDDEN,
-        )
-        .union(recent.filter(action=Action.UNBAN, target_user=user))
-        .exists()
-    ):
+    hidden = Q(
+        action__in=[Action.HIDE, Action.REJECT],
+        post__author=user,
+        post__visibility=Visibility.HIDDEN,
+    )
+    unbanned = Q(action=Action.UNBAN, target_user=user)
+    if ModerationLog.objects.filter(hidden | unbanned, created_at__gte=since).exists():
         return True
     if age >= timedelta(days=settings.FORUM_ESTABLISHED_DAYS):
         return False

@@ -72,10 +72,10 @@ def notify(post_id: int, kind: str, actor_id: int | None = None) -> int:
         if kind in told.get(user.pk, ()):
             continue  # notified by an earlier run of this task
         if user.pk in told:
-            if kind in (Notification.Kind.OFFICIAL, Notification.Kind.SOLUTION):
-                Notification.objects.filter(
-                    user=user, post=post, kind=Notification.Kind.REPLY
-                ).update(kind=kind, read_at=None)
+            if kind in (Kind.OFFICIAL, Kind.SOLUTION):
+                Notification.objects.filter(user=user, post=post, kind=Kind.REPLY).update(
+                    kind=kind, read_at=None
+                )
             continue
         try:
             with transaction.atomic():
