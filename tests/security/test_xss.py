@@ -594,6 +594,66 @@ def test_reply_emails_carry_user_text_as_text(world, xss_payloads):
     )
 
 
+# Feeds and the sitemap -----------------------------------------------------------------------
+
+
+def test_the_official_answers_feed_carries_user_text_as_text(world, xss_payloads, monkeypatch):
+    """The Atom feed: a reader shows an entry's title and author as text and its summary as
+    HTML. Every payload is in turn a thread's official answer (one round per answer of the
+    largest thread); each summary is checked like a page, the XML must parse, and titles come
+    back as stored (less the control characters XML cannot hold)."""
+    from defusedxml import ElementTree
+    from django.test import Client
+
+    from forum.views.reading import OfficialAnswersFeed
+    from site_config.text import xml_safe
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    # Every thread in one feed, not the newest 30: the count is not what is tested here.
+    monkeypatch.setattr(
+        OfficialAnswersFeed,
+        "items",
+        lambda self: Thread.objects.filter(official_answer__isnull=False).select_related(
+            "official_answer__author__forum_profile"
+        ),
+    )
+
+    def entries() -> list:
+        response = Client().get(reverse("forum:official_feed"))
+        assert response.status_code == 200
+        return ElementTree.fromstring(response.content).findall(f"{atom}entry")
+
+    Thread.objects.filter(pk=world["calm_thread"]).update(official_answer=world["calm_reply"])
+    (calm,) = entries()
+    place = Place(
+        "official answers feed (Atom)",
+        calm.findtext(f"{atom}summary"),
+        len(xss_payloads),
+        note="title and author as text, answer as HTML",
+    )
+    Thread.objects.filter(pk=world["calm_thread"]).update(official_answer=None)
+    titles = Thread.objects.in_bulk(world["threads"])
+    answers = dict(zip(world["threads"], world["packs"], strict=True))
+    for round_ in range(max(map(len, world["packs"]))):
+        chosen = {t: ix[round_] for t, ix in answers.items() if len(ix) > round_}
+        for thread_id, index in chosen.items():
+            Thread.objects.filter(pk=thread_id).update(official_answer=world["replies"][index])
+        found = entries()
+        assert len(found) == len(chosen)
+        by_answer = {e.find(f"{atom}link").get("href").rpartition("#post-")[2]: e for e in found}
+        for thread_id, index in chosen.items():
+            entry = by_answer[str(world["replies"][index])]
+            # XML reads line breaks as \n, as HTML does.
+            assert entry.findtext(f"{atom}title") == as_parsed(xml_safe(titles[thread_id].title))
+            place.check(entry.findtext(f"{atom}summary"), [index], f"feed, payload {index}")
+        Thread.objects.filter(pk__in=chosen).update(official_answer=None)
+    place.finish()
+
+    sitemap = Client().get("/sitemap.xml")
+    assert sitemap.status_code == 200
+    ElementTree.fromstring(sitemap.content)  # every stored title still makes valid XML
+
+
 # Making sure the batches hold what they should ----------------------------------------------
 
 
