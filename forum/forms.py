@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from forum.markup import MAX_CHARS as BODY_MAX
 from forum.models import Board, Report, Thread
 from forum.validators import validate_display_name
+from kb.models import FaqPage, TopicPage
 
 
 class DisplayNameField(forms.CharField):
@@ -154,3 +155,65 @@ class MergeForm(ReasonForm):
 class BanForm(forms.Form):
     reason = forms.CharField(label=_("Reason (for the log)"), max_length=500)
     hide_posts = forms.BooleanField(label=_("Also hide their visible posts"), required=False)
+
+
+class PromoteForm(forms.Form):
+    """Which FAQ page an official answer goes to, and in which words (staff rewrite it for
+    every customer before it reaches the knowledge base)."""
+
+    page = forms.ChoiceField(
+        label=_("FAQ page"),
+        help_text=_(
+            "The question is added as a draft at the end of the chosen page, or starts a new "
+            "FAQ page that is not published either."
+        ),
+    )
+    # FaqItemBlock's own limit on a question.
+    question = forms.CharField(label=_("Question"), min_length=5, max_length=255)
+    answer = BodyField(
+        label=_("Answer"),
+        help_text=_(
+            "Written for every customer: remove names, order numbers and anything else "
+            "personal. Markdown works: **bold**, *italic*, lists and [links](https://…); "
+            "other formatting becomes plain text."
+        ),
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        """``targets``: ``selectors.kb_promotion_targets``, the board's topic first."""
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Choose a FAQ page"))]
+        for group in targets:
+            options = [
+                (
+                    f"faq-{page['pk']}",
+                    page["title"]
+                    if page["live"]
+                    else _("%(title)s (not published yet)") % {"title": page["title"]},
+                )
+                for page in group.faq_pages
+            ]
+            options.append(
+                (
+                    f"topic-{group.topic_id}",
+                    _("New FAQ page in “%(topic)s”") % {"topic": group.label},
+                )
+            )
+            choices.append((group.label, options))
+        self.fields["page"].choices = choices
+        # Preselected: the board topic's first FAQ page, else a new one in that topic.
+        mine = [group for group in targets if group.is_board_topic]
+        first_page = next((g.faq_pages[0]["pk"] for g in mine if g.faq_pages), None)
+        if first_page:
+            self.fields["page"].initial = f"faq-{first_page}"
+        elif mine:
+            self.fields["page"].initial = f"topic-{mine[0].topic_id}"
+
+    def clean_page(self):
+        """The chosen FaqPage, or the TopicPage that gets a new FAQ page."""
+        kind, _sep, pk = self.cleaned_data["page"].partition("-")
+        model = FaqPage if kind == "faq" else TopicPage
+        page = model.objects.filter(pk=pk).first()
+        if page is None:  # deleted since the form was shown
+            raise forms.ValidationError(_("That page no longer exists. Choose another one."))
+        return page

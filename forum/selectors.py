@@ -18,11 +18,13 @@ from django.db.models import (
     When,
 )
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from forum import permissions
 from forum.models import (
     Board,
     BoardTranslation,
+    KbPromotion,
     MeToo,
     ModerationLog,
     Notification,
@@ -34,6 +36,7 @@ from forum.models import (
     Vote,
 )
 from forum.models.threads import Visibility
+from kb.models import FaqPage, TopicPage
 
 
 def sort_labels() -> dict[str, str]:
@@ -320,3 +323,56 @@ def similar_solved_threads(title: str, language: str, limit: int = 5):
         .order_by("-solution_id", "-me_too_count", "-last_activity_at")
         .only("pk", "title", "language", "solution_id", "reply_count")[:limit]
     )
+
+
+@dataclass
+class KbTopicTargets:
+    """One topic of the knowledge base as the promote form offers it: its FAQ pages, and
+    a new FAQ page in it."""
+
+    topic_id: int
+    label: str
+    faq_pages: list[dict]  # {"pk", "title", "live"}, in tree order
+    is_board_topic: bool
+
+
+def kb_promotion_targets(*, language: str, board: Board) -> list[KbTopicTargets]:
+    """Where an answer may be promoted: the FAQ pages of one language, grouped by topic (a
+    sub-topic labelled "Topic › Sub-topic"), the board's topic and its sub-topics first.
+    Copies of pages in another language (aliases) are left out: they cannot be edited. Three
+    queries, however many pages."""
+    board_key = (
+        Page.objects.filter(pk=board.topic_id).values_list("translation_key", flat=True).first()
+        if board.topic_id
+        else None
+    )
+    in_language = {"locale__language_code": language, "alias_of__isnull": True}
+    topics = list(
+        TopicPage.objects.filter(**in_language)
+        .order_by("path")
+        .values("pk", "path", "title", "translation_key")
+    )
+    faq_pages = FaqPage.objects.filter(**in_language).order_by("path")
+    by_topic: dict[str, list[dict]] = {}
+    for page in faq_pages.values("pk", "path", "title", "live"):
+        by_topic.setdefault(page["path"][: -Page.steplen], []).append(page)
+    titles = {topic["path"]: topic["title"] for topic in topics}
+    board_path = next((t["path"] for t in topics if t["translation_key"] == board_key), None)
+    groups = []
+    for topic in topics:
+        parent = titles.get(topic["path"][: -Page.steplen])
+        groups.append(
+            KbTopicTargets(
+                topic_id=topic["pk"],
+                label=f"{parent} › {topic['title']}" if parent else topic["title"],
+                faq_pages=by_topic.get(topic["path"], []),
+                is_board_topic=bool(board_path and topic["path"].startswith(board_path)),
+            )
+        )
+    # sorted() keeps tree order within the board's topic and within the others.
+    return sorted(groups, key=lambda group: not group.is_board_topic)
+
+
+def promotion_of(post: Post):
+    """The knowledge base draft an answer was promoted to, if any."""
+    return KbPromotion.objects.filter(post=post).select_related("page").first()

@@ -3,6 +3,8 @@ other answers as suggestions. Only what every visitor can see goes in."""
 
 from django.conf import settings
 
+from forum.models import KbPromotion
+from kb.models import FaqPage
 from kb.text import html_to_text
 
 
@@ -56,11 +58,14 @@ def qa_page(data, request) -> dict:
 
 
 def promotions_for(data) -> dict:
-    """Post id → the knowledge base draft it was promoted to (for the team's view)."""
-    from forum.models import KbPromotion
-
+    """Post id → the knowledge base page it was promoted to (for the team's view), with
+    ``is_published``: whether readers see the question yet. No query per promotion."""
     ids = [p.pk for p in data.replies]
-    return {
-        promotion.post_id: promotion
-        for promotion in KbPromotion.objects.filter(post_id__in=ids).select_related("page")
-    }
+    promotions = list(KbPromotion.objects.filter(post_id__in=ids).select_related("page"))
+    live_anchors = {}
+    if promotions:
+        pages = FaqPage.objects.filter(pk__in={p.page_id for p in promotions}, live=True)
+        live_anchors = {page.pk: {q["anchor"] for q in page.questions()} for page in pages}
+    for promotion in promotions:
+        promotion.is_published = promotion.anchor in live_anchors.get(promotion.page_id, ())
+    return {promotion.post_id: promotion for promotion in promotions}

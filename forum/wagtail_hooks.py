@@ -1,7 +1,9 @@
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -20,15 +22,27 @@ class BoardViewSet(SnippetViewSet):
 register_snippet(BoardViewSet)
 
 
-@hooks.register("register_log_actions")
-def register_forum_log_actions(actions):
-    def promoted(data):
-        return _("Question added from the community thread “%(title)s” (%(url)s)") % {
-            "title": data.get("thread_title", ""),
-            "url": data.get("url", ""),
+class PromotedFromForum(LogFormatter):
+    """A page's history entry for ``forum.reply_promote_to_kb``: words for the message (which
+    Wagtail shows as text) and the link back to the thread as the comment (shown as given)."""
+
+    label = _("Promoted from the community")
+
+    def format_message(self, log_entry):
+        return _("Question promoted from the community thread “%(title)s”") % {
+            "title": log_entry.data.get("thread_title", "")
         }
 
-    actions.register_action("forum.promote", _("Promoted from the community"), promoted)
+    def format_comment(self, log_entry):
+        url = log_entry.data.get("url", "")
+        if not url.startswith("/") or url.startswith("//"):  # only ever a path on this site
+            return ""
+        return format_html('<a href="{}">{}</a>', url, _("Open the community thread"))
+
+
+@hooks.register("register_log_actions")
+def register_forum_log_actions(actions):
+    actions.register_action("forum.promote")(PromotedFromForum)
 
 
 class _TeamMenuItem(MenuItem):

@@ -34,7 +34,10 @@ class Board(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Answers promoted from this board become FAQ drafts in this topic."),
+        help_text=_(
+            "Its FAQ pages are offered first when staff promote an answer from this board to "
+            "the knowledge base."
+        ),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 

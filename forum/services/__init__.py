@@ -6,7 +6,6 @@ transaction commits (``forum.signals``, ``forum.tasks``)."""
 from forum.services.answers import (
     reply_accept,
     reply_mark_official,
-    reply_promote_to_kb,
     reply_unmark_official,
     reply_vote,
     thread_me_too,
@@ -41,10 +40,13 @@ from forum.services.posting import (
     thread_create,
 )
 from forum.services.profiles import profile_create, profile_update
+from forum.services.promotion import Promoted, Review, reply_promote_to_kb
 
 __all__ = [
     "DuplicatePost",
     "PostingLimited",
+    "Promoted",
+    "Review",
     "notifications_mark_read",
     "post_approve",
     "post_edit",

@@ -1,16 +1,15 @@
-"""Solutions, official answers, votes, "me too", and promotion to the knowledge base.
+"""Solutions, official answers, votes and "me too" (promotion to the knowledge base is in
+``promotion``).
 
 Concurrency: each service first takes the row lock of the thread (or post) it changes, so
 two staff marking official at once, or twenty members voting at once, are serialised by the
 database and the counts are recounted from rows, never incremented blindly."""
 
-import bleach
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from forum.models import KbPromotion, MeToo, ModerationLog, Notification, Post, Thread, Vote
+from forum.models import MeToo, ModerationLog, Notification, Post, Thread, Vote
 from forum.models.threads import Visibility
 from forum.services._common import changed, lock_thread, log, notify
 
@@ -105,71 +104,3 @@ def thread_me_too(*, thread: Thread, user, on: bool) -> Thread:
     thread.me_too_count = thread.me_toos.count()
     thread.save(update_fields=["me_too_count"])
     return thread
-
-
-_KB_TAGS = ["p", "br", "a", "ul", "ol", "li", "b", "i", "strong", "em"]
-
-
-@transaction.atomic
-def reply_promote_to_kb(*, reply: Post, by) -> KbPromotion:
-    """Copy an official answer into a draft FAQ question for an editor to review: into the
-    first FAQ page of the board's topic in the thread's language, or a new draft FAQ page
-    there. Nothing goes live. The caller checks ``permissions.can_promote``."""
-    from wagtail.models import Locale, PageLogEntry
-    from wagtail.rich_text import RichText
-
-    from kb.blocks import anchor_for
-    from kb.models import FaqPage
-
-    thread = lock_thread(reply.thread_id)
-    if thread.official_answer_id != reply.pk:
-        raise ValidationError(_("Only the official answer can be promoted."))
-    existing = KbPromotion.objects.filter(post=reply).select_related("page").first()
-    if existing is not None:  # a second click, or a second member of staff
-        return existing
-    topic = thread.board.topic
-    if topic is None:
-        raise ValidationError(
-            _("This board has no knowledge base topic. Link one to the board first.")
-        )
-    locale = Locale.objects.filter(language_code=thread.language).first()
-    topic = topic.get_translation_or_none(locale) if locale else None
-    if topic is None:
-        raise ValidationError(_("The board's topic has no page in this thread's language yet."))
-
-    answer = bleach.clean(reply.body_html, tags=_KB_TAGS, attributes={"a": ["href"]}, strip=True)
-    faq = FaqPage.objects.child_of(topic).filter(alias_of__isnull=True).order_by("path").first()
-    if faq is None:
-        faq = topic.add_child(
-            instance=FaqPage(
-                title=thread.title,
-                slug=f"community-{thread.pk}",
-                intro=Truncator(thread.title).chars(250),
-                live=False,
-            )
-        )
-        draft = faq
-    else:
-        draft = faq.get_latest_revision_as_object()
-    taken = {block.value.get("anchor") for block in draft.items}
-    anchor = base = anchor_for(thread.title)
-    n = 2
-    while anchor in taken:
-        anchor, n = f"{base}-{n}", n + 1
-    draft.items.append(
-        ("item", {"question": thread.title, "answer": RichText(answer), "anchor": anchor})
-    )
-    draft.save_revision(user=by, log_action=True)
-    promotion = KbPromotion.objects.create(post=reply, page=faq, anchor=anchor, created_by=by)
-    PageLogEntry.objects.log_action(
-        instance=faq,
-        action="forum.promote",
-        user=by,
-        data={
-            "thread_id": thread.pk,
-            "thread_title": thread.title,
-            "url": thread.get_absolute_url(),
-        },
-    )
-    log(ModerationLog.Action.PROMOTE, actor=by, thread=thread, post=reply, page_id=faq.pk)
-    return promotion

@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,6 +40,15 @@ def back(request, fallback: str):
     ):
         return HttpResponseRedirect(target)
     return redirect(fallback)
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: on the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def within_limits(request, scope: str, limits) -> bool:

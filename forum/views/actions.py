@@ -14,9 +14,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from forum import permissions, selectors, services
-from forum.forms import ReportForm
+from forum.forms import PromoteForm, ReportForm
 from forum.models import Board, Vote
-from forum.views._helpers import back, post_or_404, require, thread_or_404, within_limits
+from forum.views._helpers import (
+    apply_errors,
+    back,
+    post_or_404,
+    require,
+    thread_or_404,
+    within_limits,
+)
 from site_config.ids import parse_id
 
 
@@ -195,19 +202,71 @@ def unsubscribe(request, token: str):
     return TemplateResponse(request, "forum/unsubscribe.html", {"token": token})
 
 
-@require_POST
+def _promoted_message(outcome: services.Promoted) -> str:
+    page = outcome.promotion.page.title
+    if outcome.review == services.Review.SUBMITTED:
+        return _("A draft question was added to “%(page)s” and sent to its reviewers.") % {
+            "page": page
+        }
+    if outcome.review == services.Review.IN_PROGRESS:
+        return _(
+            "A draft question was added to “%(page)s”, which is already in review: the "
+            "question is part of the draft its reviewers approve."
+        ) % {"page": page}
+    return _(
+        "A draft question was added to “%(page)s”. This page has no review workflow, so "
+        "nobody was told: ask an editor to review and publish it."
+    ) % {"page": page}
+
+
+def _already_promoted(request, promotion) -> None:
+    messages.info(
+        request,
+        _("This answer is already in the knowledge base: “%(page)s”.")
+        % {"page": promotion.page.title},
+    )
+
+
 @login_required
 def promote(request, post_id: int):
+    """Staff choose the FAQ page and reword the official answer; it becomes a draft
+    question sent to review."""
     post = post_or_404(request, post_id)
     require(permissions.can_promote(request.user, post))
-    try:
-        promotion = services.reply_promote_to_kb(reply=post, by=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
+    thread = post.thread
+    promotion = selectors.promotion_of(post)
+    if promotion is not None:
+        _already_promoted(request, promotion)
+        return redirect(post)
+    targets = selectors.kb_promotion_targets(language=thread.language, board=thread.board)
+    if request.method == "POST":
+        form = PromoteForm(request.POST, targets=targets)
+        if form.is_valid():
+            if not within_limits(request, "forum-promote", settings.FORUM_PROMOTE_LIMITS):
+                form.add_error(
+                    None, _("You promoted many answers in a short time. Please try later.")
+                )
+            else:
+                try:
+                    outcome = services.reply_promote_to_kb(
+                        reply=post,
+                        by=request.user,
+                        into=form.cleaned_data["page"],
+                        question=form.cleaned_data["question"],
+                        answer=form.cleaned_data["answer"],
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    if outcome.created:
+                        messages.success(request, _promoted_message(outcome))
+                    else:
+                        _already_promoted(request, outcome.promotion)
+                    return redirect(post)
     else:
-        messages.success(
-            request,
-            _("A draft question was added to “%(page)s” for an editor to review.")
-            % {"page": promotion.page.title},
-        )
-    return back(request, post.get_absolute_url())
+        form = PromoteForm(initial={"question": thread.title, "answer": post.body}, targets=targets)
+    return TemplateResponse(
+        request,
+        "forum/promote.html",
+        {"post": post, "thread": thread, "form": form, "has_targets": bool(targets)},
+    )

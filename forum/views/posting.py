@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from forum import markup, permissions, selectors, services
 from forum.forms import AskForm, EditForm, ReplyForm
-from forum.views._helpers import post_or_404, require, thread_or_404, within_limits
+from forum.views._helpers import (
+    apply_errors,
+    post_or_404,
+    require,
+    thread_or_404,
+    within_limits,
+)
 from kb.text import html_to_text
 from site_config.ids import parse_id
 
@@ -30,14 +36,6 @@ def _posting_blocked(request):
     else:
         reason = "inactive"
     return TemplateResponse(request, "forum/cannot_post.html", {"reason": reason}, status=403)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def suggestions(title: str, language: str) -> dict:
@@ -104,7 +102,7 @@ def ask(request):
                     form.add_error(None, str(exc))
                     found = suggestions(form.data.get("title", ""), get_language())
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(form, exc)
                     found = suggestions(form.data.get("title", ""), get_language())
                 else:
                     if thread.is_visible:
@@ -172,7 +170,7 @@ def reply(request, pk: int):
                 except services.PostingLimited as exc:
                     form.add_error(None, str(exc))
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(form, exc)
                 else:
                     if not post.is_visible:
                         messages.info(
@@ -220,7 +218,7 @@ def edit(request, post_id: int):
                         reason=data["reason"],
                     )
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(form, exc)
                 else:
                     messages.success(request, _("Your changes are saved."))
                     return redirect(post)

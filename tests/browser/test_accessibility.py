@@ -53,8 +53,9 @@ ANONYMOUS_ACCOUNT_PAGES = ("/accounts/login/", "/accounts/signup/", "/accounts/p
 MEMBER_PAGES = ("ask", "/accounts/profile/", "/accounts/email/", "/accounts/password/change/")
 # Signed in as a member: their notifications, and the page /admin/ answers them (403).
 MEMBER_FORUM_PAGES = {"notifications": 200, "/admin/": 403}
-# Signed in as support staff and moderator: the tables they work from.
-STAFF_PAGES = ("staff/", "moderation/log/")
+# Signed in as support staff and moderator: the tables they work from, and the form that
+# promotes an official answer to the knowledge base ("promote").
+STAFF_PAGES = ("staff/", "moderation/log/", "promote")
 
 
 def check(page, url: str, axe_source: str, status: int = 200) -> list[dict]:
@@ -83,6 +84,14 @@ def reading_urls(language: str) -> dict[str, str]:
         "forum": f"/{language}/forum/",
         "thread": thread.get_absolute_url(),
     }
+
+
+def promote_url(language: str) -> str:
+    """The promote form of the first official answer in the language (the demo has some)."""
+    from forum.models import Thread
+
+    thread = Thread.objects.filter(language=language, official_answer__isnull=False)
+    return f"/{language}/forum/p/{thread.order_by('pk').first().official_answer_id}/promote/"
 
 
 def test_no_serious_or_critical_violations_on_any_page(browser, live_server, axe_source):
@@ -118,7 +127,8 @@ def test_no_serious_or_critical_violations_on_any_page(browser, live_server, axe
             page = context.new_page()
             sign_in(page, staff, f"/{language}/forum/staff/")
             for url in STAFF_PAGES:
-                found[f"{where} {url}"] = check(page, f"/{language}/forum/{url}", axe_source)
+                url = promote_url(language) if url == "promote" else f"/{language}/forum/{url}"
+                found[f"{where} {url}"] = check(page, url, axe_source)
             context.close()
 
     ARTIFACTS.mkdir(exist_ok=True)

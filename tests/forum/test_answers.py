@@ -1,16 +1,13 @@
-"""Solutions, official answers, votes, "me too", promotion to the knowledge base."""
+"""Solutions, official answers, votes, "me too" (promotion: test_promotion.py)."""
 
 import pytest
 from django.urls import reverse
 
 from forum import services
-from forum.models import KbPromotion, ModerationLog, Vote
+from forum.models import ModerationLog, Vote
 from tests.factories import (
     BoardFactory,
-    FaqPageFactory,
-    PostFactory,
     ThreadFactory,
-    TopicPageFactory,
     UserFactory,
     in_group,
 )
@@ -167,48 +164,3 @@ def test_index_shows_my_language_with_a_filter_for_all(client):
         "Wo ist mein Paket gerade?",
         "Where is my parcel right now?",
     ]
-
-
-def test_staff_promote_official_answer_to_a_draft_faq_question(client, help_center):
-    topic = TopicPageFactory(parent=help_center["en"], title="Returns")
-    faq = FaqPageFactory(parent=topic, title="Returns FAQ")
-    board = BoardFactory(topic=topic)
-    thread = ThreadFactory(board=board, title="Can I return a gift without the receipt?")
-    answer = PostFactory(thread=thread, body="Yes, with the **order number**.")
-    staff = in_group(UserFactory(is_staff=True), "Support staff")
-    services.reply_mark_official(reply=answer, by=staff)
-    client.force_login(staff)
-    client.post(reverse("forum:promote", kwargs={"post_id": answer.pk}))
-
-    promotion = KbPromotion.objects.get()
-    assert promotion.page_id == faq.pk
-    faq.refresh_from_db()
-    live_questions = [item["question"] for item in faq.questions()]
-    assert "Can I return a gift without the receipt?" not in live_questions  # still a draft
-    draft = faq.get_latest_revision_as_object()
-    item = draft.items[-1].value
-    assert item["question"] == "Can I return a gift without the receipt?"
-    assert "<b>order number</b>" in item["answer"].source or "order number" in item["answer"].source
-    from wagtail.models import PageLogEntry
-
-    assert PageLogEntry.objects.filter(page=faq, action="forum.promote").exists()
-
-
-def test_promote_creates_a_new_draft_faq_page_when_the_topic_has_none(help_center):
-    from kb.models import FaqPage
-
-    topic = TopicPageFactory(parent=help_center["en"], title="Orders")
-    thread = ThreadFactory(board=BoardFactory(topic=topic), title="Can I change my address?")
-    answer = PostFactory(thread=thread, body="Yes, before it ships.")
-    staff = in_group(UserFactory(), "Support staff")
-    services.reply_mark_official(reply=answer, by=staff)
-    promotion = services.reply_promote_to_kb(reply=answer, by=staff)
-    page = FaqPage.objects.get(pk=promotion.page_id)
-    assert not page.live
-    assert page.get_parent().pk == topic.pk
-
-
-def test_only_the_official_answer_can_be_promoted(client, thread_with_replies):
-    _thread, first, _ = thread_with_replies
-    client.force_login(in_group(UserFactory(), "Support staff"))
-    assert client.post(reverse("forum:promote", kwargs={"post_id": first.pk})).status_code == 403

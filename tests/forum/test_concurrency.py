@@ -150,3 +150,28 @@ def test_the_same_article_vote_four_times_at_once_is_one_vote(help_center):
         [lambda: kb_services.feedback_record(page=article, helpful=False, user=reader)] * 4
     )
     assert ArticleFeedback.objects.filter(page=article, user=reader).count() == 1
+
+
+def test_two_answers_promoted_into_one_faq_page_at_once_keep_both_questions(help_center):
+    from kb.models import FaqPage
+    from tests.factories import FaqPageFactory, TopicPageFactory
+
+    topic = TopicPageFactory(parent=help_center["en"], title="Refunds", slug="refunds")
+    faq = FaqPageFactory(parent=topic, title="Refund questions", slug="refund-questions")
+    staff = in_group(UserFactory(), "Support staff")
+    answers = []
+    for title in ("When is my refund paid?", "Where does my refund go?"):
+        answer = PostFactory(thread=ThreadFactory(title=title))
+        services.reply_mark_official(reply=answer, by=staff)
+        answers.append(answer)
+    run_together(
+        [
+            lambda a=a: services.reply_promote_to_kb(
+                reply=a, by=staff, into=faq, question=a.thread.title, answer="In 5 days."
+            )
+            for a in answers
+        ]
+    )
+    draft = FaqPage.objects.get(pk=faq.pk).get_latest_revision_as_object()
+    questions = [block.value["question"] for block in draft.items]
+    assert set(questions[-2:]) == {"When is my refund paid?", "Where does my refund go?"}

@@ -88,8 +88,11 @@ def test_promoting_twice_adds_one_faq_question(help_center):
     answer = PostFactory(thread=thread)
     staff = in_group(UserFactory(), "Support staff")
     services.reply_mark_official(reply=answer, by=staff)
-    first = services.reply_promote_to_kb(reply=answer, by=staff)
-    second = services.reply_promote_to_kb(reply=answer, by=staff)
+    promote = {"into": topic, "question": "Can I pay by invoice?", "answer": "Yes."}
+    first = services.reply_promote_to_kb(reply=answer, by=staff, **promote)
+    second = services.reply_promote_to_kb(reply=answer, by=staff, **promote)
+    assert first.created and not second.created
+    first, second = first.promotion, second.promotion
     assert first.pk == second.pk and KbPromotion.objects.count() == 1
     draft = first.page.specific.get_latest_revision_as_object()
     assert [b.value["question"] for b in draft.items] == ["Can I pay by invoice?"]
