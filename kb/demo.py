@@ -78,6 +78,8 @@ def load(command) -> None:
     if topics:
         _ensure_untranslated_article(home, topics[0])
     _ensure_locale_synchronisation(locales)
+    _ensure_brand(locales)
+    _ensure_home_extras(homes)
     topic_count = len({t["key"] for t in topics})
     command.stdout.write(f"  help center: {topic_count} topics, {articles} articles per language")
 
@@ -362,6 +364,104 @@ def _ensure_untranslated_article(home, first_topic) -> None:
     page.save_revision().publish()
     page.tags.add("gift card", "voucher")
     page.save_revision().publish()
+
+
+# --- the brand ---------------------------------------------------------------------------------
+
+# The demo shop's look (Settings → Brand) and its texts in three languages (Snippets).
+BRAND = {"name": "Nordlicht", "primary_colour": "#0b5a55"}
+FOOTER_LINKS = [  # content key of a policy page, label per language
+    ("privacy-policy", {"en": "Privacy", "tr": "Gizlilik", "de": "Datenschutz"}),
+    ("shipping-policy", {"en": "Shipping", "tr": "Kargo", "de": "Versand"}),
+    ("returns-policy", {"en": "Returns", "tr": "İade", "de": "Rücksendungen"}),
+]
+CONTACT_CHANNELS = [
+    {
+        "key": "email",
+        "kind": "email",
+        "value": "support@nordlicht.example",
+        "label": {"en": "E-mail us", "tr": "E-posta gönderin", "de": "Schreib uns"},
+        "hours": {
+            "en": "We answer within one business day",
+            "tr": "Bir iş günü içinde yanıtlıyoruz",
+            "de": "Wir antworten innerhalb eines Werktags",
+        },
+    },
+    {
+        "key": "phone",
+        "kind": "phone",
+        "value": "+49 30 1234 5678",
+        "label": {"en": "Call us", "tr": "Bizi arayın", "de": "Ruf uns an"},
+        "hours": {
+            "en": "Monday to Friday, 9:00 to 18:00 (Berlin time)",
+            "tr": "Pazartesi-Cuma, 9.00-18.00 (Berlin saati)",
+            "de": "Montag bis Freitag, 9 bis 18 Uhr",
+        },
+    },
+]
+
+
+TOPIC_ICONS = {"orders": "cart", "shipping": "truck", "returns": "return", "account": "user"}
+PROMOTED = ["track-a-parcel", "start-a-return", "refund-questions"]
+
+
+def _ensure_home_extras(homes) -> None:
+    """Topic icons, and the articles editors put first on each home."""
+    from kb.models import HomePromotedArticle
+
+    for key, icon in TOPIC_ICONS.items():
+        TopicPage.objects.filter(translation_key=key_for(key)).update(icon=icon)
+    for home in homes.values():
+        if HomePromotedArticle.objects.filter(home=home).exists():
+            continue  # the editors' choice is kept on a rerun
+        articles = {
+            p.translation_key: p
+            for p in Page.objects.filter(
+                locale=home.locale, translation_key__in=[key_for(k) for k in PROMOTED]
+            )
+        }
+        HomePromotedArticle.objects.bulk_create(
+            HomePromotedArticle(home=home, article=articles[key_for(k)], sort_order=n)
+            for n, k in enumerate(PROMOTED)
+            if key_for(k) in articles
+        )
+
+
+def _ensure_brand(locales) -> None:
+    from site_config.models import Brand, ContactChannel, FooterLink
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    brand = Brand.for_site(site)
+    if not brand.name:  # the shop's own changes are kept on a rerun
+        brand.name = BRAND["name"]
+        brand.primary_colour = BRAND["primary_colour"]
+        brand.logo = _demo_asset(Image, "brand-logo", "all", "svg")
+        brand.save()
+    for order, (key, labels) in enumerate(FOOTER_LINKS):
+        for code, locale in locales.items():
+            page = Page.objects.filter(translation_key=key_for(key), locale=locale).first()
+            if page is None:
+                continue
+            FooterLink.objects.get_or_create(
+                translation_key=key_for(f"footer:{key}"),
+                locale=locale,
+                defaults={"label": labels[code], "url": page.url, "sort_order": order},
+            )
+    for order, channel in enumerate(CONTACT_CHANNELS):
+        for code, locale in locales.items():
+            ContactChannel.objects.get_or_create(
+                translation_key=key_for(f"contact:{channel['key']}"),
+                locale=locale,
+                defaults={
+                    "kind": channel["kind"],
+                    "value": channel["value"],
+                    "label": channel["label"][code],
+                    "hours": channel["hours"][code],
+                    "sort_order": order,
+                },
+            )
 
 
 # --- media -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from wagtail.models import Page
 
 from kb import structured_data
@@ -72,8 +73,30 @@ def articles_in(locale_root: Page):
 
 
 def home_sections(home: HelpCenterPage) -> dict:
+    """Topics with their article counts, editors' promoted articles, the most read and most
+    helpful articles, recent policies and the community's newest official answers."""
+    from django.db.models.functions import Substr
+
+    from forum.selectors import official_answers
+
     since = timezone.localdate() - timedelta(days=30)
-    articles = articles_in(home)
+    articles = articles_in(home).exclude(shows_source_text())
+    topics = list(readable(TopicPage.objects.child_of(home)))
+    counts = {}
+    if topics:  # every top-level topic is one step below the home: its path is a prefix
+        length = len(topics[0].path)
+        counts = dict(
+            articles.annotate(topic_path=Substr("path", 1, length))
+            .order_by()  # no ordering column in the GROUP BY
+            .values("topic_path")
+            .annotate(n=Count("id"))
+            .values_list("topic_path", "n")
+        )
+    for topic in topics:
+        topic.article_count = counts.get(topic.path, 0)
+    promoted_ids = list(
+        home.promoted_articles.order_by("sort_order").values_list("article_id", flat=True)
+    )
     most_viewed_ids = list(
         ArticleDailyViews.objects.filter(page__in=articles, day__gte=since)
         .values("page")
@@ -89,15 +112,22 @@ def home_sections(home: HelpCenterPage) -> dict:
         .order_by("-yes", "votes", "page")
         .values_list("page", flat=True)[:HOME_LIST_SIZE]
     )
-    wanted = set(most_viewed_ids) | set(most_helpful_ids)
+    wanted = set(promoted_ids) | set(most_viewed_ids) | set(most_helpful_ids)
     pages = {p.pk: p for p in articles.filter(pk__in=wanted).specific(defer=True)} if wanted else {}
+    promoted = [pages[pk] for pk in promoted_ids if pk in pages]
     return {
-        "topics": readable(TopicPage.objects.child_of(home)),
-        "most_viewed": [pages[pk] for pk in most_viewed_ids if pk in pages],
+        "topics": topics,
+        "promoted": promoted,
+        # Read most, less what is already promoted above it.
+        "most_viewed": [
+            pages[pk] for pk in most_viewed_ids if pk in pages and pages[pk] not in promoted
+        ],
         "most_helpful": [pages[pk] for pk in most_helpful_ids if pk in pages],
         "recent_policies": readable(PolicyPage.objects.descendant_of(home)).order_by(
             "-last_published_at"
         )[:4],
+        # The home is served in its own language.
+        "official_answers": list(official_answers(get_language())[:3]),
     }
 
 

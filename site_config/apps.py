@@ -12,3 +12,26 @@ class SiteConfigConfig(AppConfig):
 
         # Before any URLconf is read: every id in our URLs is an <id:...>.
         register_converter(IdConverter, "id")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from site_config.models import Brand, ContactChannel, FooterLink
+
+        for model in (Brand, FooterLink, ContactChannel):
+            post_save.connect(_brand_changed, sender=model, dispatch_uid=f"brand-{model.__name__}")
+            post_delete.connect(
+                _brand_changed, sender=model, dispatch_uid=f"brand-del-{model.__name__}"
+            )
+
+
+def _brand_changed(sender, **kwargs):
+    """Every page shows the brand: staff's change is on the next page anyone opens."""
+    from kb import page_cache
+    from site_config import branding
+    from site_config.models import Brand
+
+    if sender is Brand and kwargs.get("created"):
+        return  # the defaults made on first use: nothing a reader sees changed
+
+    branding.forget()
+    page_cache.forget_all()

@@ -169,7 +169,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wagtail.contrib.settings.context_processors.settings",
+                "site_config.context_processors.brand",
             ],
         },
     },
@@ -370,6 +370,9 @@ WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Wagtail ------------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = _("Help Center")
+# SVG for the brand's logo and favicon: only staff upload images, and the site shows them
+# in <img>, which never runs an SVG's script.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx", "docx", "odt"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_MODERATION_ENABLED = True
@@ -481,6 +484,8 @@ FORUM_NEW_MEMBER_POST_LIMITS = [(1, 60), (5, 3600)]
 FORUM_EDIT_LIMITS = [(10, 60), (60, 3600)]
 FORUM_VOTE_LIMITS = [(30, 60)]
 FORUM_REPORT_LIMITS = [(10, 3600)]
+# Official answers promoted to knowledge base drafts, per member of staff.
+FORUM_PROMOTE_LIMITS = [(10, 60), (60, 3600)]
 # Suggestions while typing and previews: per member (or address), generous for real typing.
 FORUM_SUGGEST_LIMITS = [(60, 60)]
 # Images in posts are shown only from these HTTPS hosts (and this site's media).

@@ -24,6 +24,7 @@ urlpatterns = [
     # Browsers, feed readers and bookmarks ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon, name="favicon"),
     path("readyz", health.readyz, name="readyz"),
+    path("brand.css", views.brand_stylesheet, name="brand_stylesheet"),
     path("django-admin/", admin.site.urls),
     # Wagtail's own sign-in would bypass allauth's rate limits and e-mail confirmation:
     # the admin's refusals come here (WAGTAILADMIN_LOGIN_URL) and go on to allauth's.
@@ -86,3 +87,5 @@ urlpatterns += i18n_patterns(
 )
 
 handler400 = "site_config.views.bad_request"
+handler404 = "site_config.views.page_not_found"
+handler500 = "site_config.views.server_error"

@@ -1,9 +1,10 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import (
     Http404,
     HttpResponseBadRequest,
-    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
@@ -14,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from site_config.middleware import remember_language
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -80,10 +83,61 @@ def document_password(request, *args, **kwargs):
 
 
 def favicon(request):
-    """The site's icon, for clients that ask at the conventional address."""
+    """The site's icon, for clients that ask at the conventional address: the shop's own
+    when staff set one (Settings → Brand), else the default."""
     from django.templatetags.static import static
 
-    return HttpResponsePermanentRedirect(static("favicon.svg"))
+    from site_config import branding
+
+    url = branding.for_request(request)["favicon_url"] or static("favicon.svg")
+    return HttpResponseRedirect(url)
+
+
+def brand_stylesheet(request):
+    """The brand's colours as CSS custom properties: a stylesheet of its own, since the
+    content security policy allows no inline style. Its address carries a version of the
+    colours, so it is kept for a year and a change of colour is a new address."""
+    from django.http import HttpResponse
+
+    from site_config import branding
+
+    response = HttpResponse(
+        branding.stylesheet(branding.for_request(request)), content_type="text/css"
+    )
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def server_error(request):
+    """The 500 page: the brand as the last page read it (cache only, no database: it may be
+    what failed), in the three languages, with nothing from the request."""
+    from django.http import HttpResponseServerError
+
+    from site_config import branding
+
+    try:
+        html = loader.render_to_string("500.html", {"brand": branding.brand_without_database()})
+    except Exception:  # noqa: BLE001 - the last resort must answer
+        html = "<h1>Server error</h1>"
+    return HttpResponseServerError(html)
+
+
+def page_not_found(request, exception):
+    """The 404 page with a search box and the most read articles of the visitor's language
+    (without them when the database cannot answer)."""
+    from django.http import HttpResponseNotFound
+    from django.utils.translation import get_language
+
+    popular = []
+    try:
+        from kb.selectors import popular_articles
+
+        popular = popular_articles(get_language() or "en")
+    except Exception:  # noqa: BLE001 - a missing page must not become a server error
+        logger.warning("popular articles for the 404 page failed", exc_info=True)
+    return HttpResponseNotFound(
+        loader.render_to_string("404.html", {"popular": popular}, request=request)
+    )
 
 
 @never_cache

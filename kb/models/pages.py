@@ -17,10 +17,16 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kb import video
@@ -38,6 +44,7 @@ from kb.text import html_to_text
 
 WORDS_PER_MINUTE = 200
 RELATED_LIMIT = 4
+PROMOTED_LIMIT = 6
 
 
 class CachedForAnonymousReaders:
@@ -62,7 +69,17 @@ class HelpCenterPage(CachedForAnonymousReaders, Page):
         help_text=_("One or two sentences under the search box: what customers can find here."),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "promoted_articles",
+            label=_("Promoted articles"),
+            heading=_("Promoted articles"),
+            help_text=_("Shown first on the home page, in this order (up to six)."),
+            max_num=PROMOTED_LIMIT,
+        ),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["kb.TopicPage"]
@@ -80,12 +97,48 @@ class HelpCenterPage(CachedForAnonymousReaders, Page):
         return context
 
 
+class HomePromotedArticle(Orderable):
+    """An article editors put first on a language's home page."""
+
+    home = ParentalKey(HelpCenterPage, on_delete=models.CASCADE, related_name="promoted_articles")
+    article = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("article", ["kb.FaqPage", "kb.HowToVideoPage", "kb.PolicyPage"])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("promoted article")
+        verbose_name_plural = _("promoted articles")
+
+
 class TopicPage(CachedForAnonymousReaders, Page):
     """A category of articles (may hold one level of sub-topics)."""
 
-    intro = models.TextField(_("intro"), blank=True)
+    class Icon(models.TextChoices):
+        # Symbols of static/icons.svg.
+        CART = "cart", _("Shopping cart")
+        TRUCK = "truck", _("Delivery truck")
+        RETURN = "return", _("Return arrow")
+        USER = "user", _("Person")
+        CARD = "card", _("Payment card")
+        SHIELD = "shield", _("Shield")
+        GIFT = "gift", _("Gift")
+        QUESTION = "question", _("Question mark")
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    intro = models.TextField(_("intro"), blank=True)
+    icon = models.CharField(
+        _("icon"),
+        max_length=20,
+        choices=Icon.choices,
+        default=Icon.QUESTION,
+        help_text=_("Shown on the topic's card on the home page."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("icon")]
     promote_panels = Page.promote_panels
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 

@@ -48,10 +48,21 @@
     if (q.length < 3 || q === last) return;
     last = q;
     var url = form.getAttribute("data-suggest-url") + "?q=" + encodeURIComponent(q);
+    // A visible "looking" line while the answers are on their way (kept on screen until
+    // they replace it; a failed request clears it).
+    box.setAttribute("aria-busy", "true");
+    if (!box.querySelector("ul")) {
+      box.textContent = "";
+      var waiting = document.createElement("p");
+      waiting.className = "loading";
+      waiting.textContent = box.getAttribute("data-loading") || "";
+      box.appendChild(waiting);
+    }
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : { articles: [], threads: [] }; })
       .then(function (data) { if (input.value.trim() === q) render(data); })
-      .catch(function () { /* suggestions are a courtesy */ });
+      .catch(function () { box.textContent = ""; /* suggestions are a courtesy */ })
+      .then(function () { box.removeAttribute("aria-busy"); });
   }
 
   input.addEventListener("input", function () {

@@ -117,10 +117,17 @@
       if (q.length < 2) { close(); return; }
       timer = setTimeout(function () {
         asked = q;
+        // The box shows a spinner while the suggestions are on their way.
+        form.classList.add("is-loading");
+        list.setAttribute("aria-busy", "true");
         fetch(endpoint + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
           .then(function (data) { if (input.value.trim() === asked) show(data.suggestions || []); })
-          .catch(close);
+          .catch(close)
+          .then(function () {
+            form.classList.remove("is-loading");
+            list.removeAttribute("aria-busy");
+          });
       }, 200);
     });
     form.addEventListener("keydown", function (event) {
@@ -140,5 +147,26 @@
     });
   }
 
-  document.querySelectorAll("#header-search-input, #search-page-input").forEach(attach);
+  document.querySelectorAll("#header-search-input, #hero-search-input, #search-page-input").forEach(attach);
+})();
+
+// The header's menu: a <details> that opens on phones; on wide screens its links sit in the
+// header, always shown. Escape closes it on a phone.
+(function () {
+  "use strict";
+  var menu = document.querySelector("[data-site-menu]");
+  if (!menu || !window.matchMedia) return;
+  var wide = window.matchMedia("(min-width: 52rem)");
+  function fit() {
+    menu.classList.toggle("site-menu--inline", wide.matches);
+    menu.open = wide.matches;
+  }
+  if (wide.addEventListener) wide.addEventListener("change", fit);
+  fit();
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.open && !wide.matches) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
 })();

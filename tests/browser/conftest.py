@@ -85,6 +85,14 @@ def assert_fits_width(page):
     assert overflow <= 0, f"page is {overflow}px wider than the viewport"
 
 
+def open_menu(page):
+    """On a phone the header's links sit behind its Menu button, as a reader finds them: open
+    it. On a wide screen they are in the header already."""
+    menu = page.locator("[data-site-menu]")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
 def sign_in(page, user, next_url="/en/forum/"):
     """Through the sign-in form, as the member would (in whichever language it shows)."""
     from tests.factories import PASSWORD

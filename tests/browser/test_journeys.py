@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_fits_width
+from tests.browser.conftest import assert_fits_width, open_menu
 from tests.factories import PolicyPageFactory, TopicPageFactory, policy_sections
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,9 +38,9 @@ def test_a_customer_at_night_on_a_phone_finds_the_return_period_in_turkish(page,
     from kb.models import ArticleFeedback
 
     page.goto("/tr/")
-    box = page.locator("#header-search-input")
+    box = page.locator("#hero-search-input")  # the home's one search box
     box.fill("iade süresi")
-    header_search = page.get_by_role("search", name="Yardım merkezinde ara")
+    header_search = page.get_by_role("search", name="Hangi konuda yardıma ihtiyacınız var?")
     suggestion = header_search.get_by_role("link", name="İade süresi ve koşulları")
     expect(suggestion).to_be_visible()
     suggestion.click()
@@ -88,6 +88,7 @@ def test_a_customer_who_found_nothing_asks_in_german_and_accepts_the_answer(
     mail.outbox.clear()
 
     page.goto("/de/")
+    open_menu(page)
     page.get_by_role("link", name="Registrieren").click()
     page.get_by_label("Anzeigename").fill("Jana K.")
     page.get_by_label("E-Mail").fill(email)
@@ -146,7 +147,8 @@ def test_support_staff_answer_the_oldest_question_officially_and_start_an_faq_fr
     page, help_center
 ):
     """Finds the thread in the unanswered queue, answers, marks the answer official and
-    promotes it to a draft FAQ question, which stays unpublished for an editor."""
+    promotes it, reworded, to a draft FAQ question in a new FAQ page of the board's topic,
+    which stays unpublished for an editor."""
     from forum.models import KbPromotion, Thread
     from kb.models import FaqPage
     from tests.browser.conftest import sign_in
@@ -169,9 +171,19 @@ def test_support_staff_answer_the_oldest_question_officially_and_start_an_faq_fr
     answer.get_by_role("button", name="Mark as official answer").click()
     answer = page.locator("article", has_text="enter the second card's code")
     expect(answer).to_contain_text("Official answer")
-    answer.get_by_role("button", name="Promote to knowledge base").click()
+    answer.get_by_role("link", name="Promote to knowledge base").click()
+    expect(page.get_by_role("combobox", name="FAQ page")).to_have_value(f"topic-{topic.pk}")
+    assert_fits_width(page)
+    page.get_by_role("textbox", name="Answer").fill(
+        "Yes: enter the second gift card's code after the first one at checkout."
+    )
+    page.get_by_role("button", name="Add the draft question").click()
     expect(page.get_by_text("A draft question was added")).to_be_visible()
-    expect(page.get_by_role("link", name="Draft in the knowledge base")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "link", name="Promoted to “Can I use two gift cards on one order?” (draft)"
+        )
+    ).to_be_visible()
     assert_fits_width(page)
 
     thread = Thread.objects.get(title="Can I use two gift cards on one order?")
@@ -180,6 +192,7 @@ def test_support_staff_answer_the_oldest_question_officially_and_start_an_faq_fr
     faq = FaqPage.objects.get(pk=promotion.page_id)
     draft = faq.get_latest_revision_as_object()
     assert [item.value["question"] for item in draft.items] == [thread.title]
+    assert "second gift card's code" in draft.items[0].value["answer"].source
     assert not faq.live  # an editor reviews it before anyone reads it
 
 
@@ -270,10 +283,10 @@ def test_the_turkish_customer_journey_with_the_keyboard_only(page, return_policy
     from kb.models import ArticleFeedback
 
     page.goto("/tr/")
-    tab_to(page, page.locator("#header-search-input"))
+    tab_to(page, page.locator("#hero-search-input"))
     page.keyboard.type("iade süresi")
-    header_search = page.get_by_role("search", name="Yardım merkezinde ara")
-    suggestion = header_search.get_by_role("link", name="İade süresi ve koşulları")
+    home_search = page.get_by_role("search", name="Hangi konuda yardıma ihtiyacınız var?")
+    suggestion = home_search.get_by_role("link", name="İade süresi ve koşulları")
     expect(suggestion).to_be_visible()
     page.keyboard.press("ArrowDown")
     expect(suggestion).to_be_focused()

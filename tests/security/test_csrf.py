@@ -96,6 +96,7 @@ GET_ONLY = {
     "healthz": "liveness probe: answers any method with the same JSON, changes nothing",
     "readyz": "readiness probe: reads only",
     "favicon": "a redirect to the static icon, whatever the method",
+    "brand_stylesheet": "the brand's colours as CSS, whatever the method",
     "switch_language": "@require_GET: a plain link that sets the language cookie",
     "sitemap": "read-only XML",
     "search:search": "the search page: a GET form",
@@ -188,7 +189,7 @@ def test_the_classifier_sees_post_handling():
     from kb import views as kb_views
 
     assert _handles_post(kb_views.feedback)  # @require_POST
-    assert _handles_post(actions.promote)  # @require_POST, never reads request.POST
+    assert _handles_post(actions.promote)  # if request.method == "POST" (a form page)
     assert _handles_post(posting.reply)  # reads request.POST
     assert _handles_post(actions.notifications)  # if request.method == "POST"
     assert not _handles_post(reading.member)

@@ -126,7 +126,7 @@ def test_interface_catalog_is_complete(language):
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("tr", "Yardım merkezinde ara"), ("de", "Im Hilfecenter suchen")],
+    [("tr", "Hangi konuda yardıma ihtiyacınız var?"), ("de", "Wobei brauchst du Hilfe?")],
 )
 def test_interface_is_translated(client, help_center, language, expected):
     assert expected in client.get(f"/{language}/").content.decode()
