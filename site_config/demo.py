@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils.crypto import get_random_string
 from wagtail.models import Locale
 
@@ -12,14 +12,22 @@ from forum import services as forum_services
 ADMIN_EMAIL = "admin@example.com"
 # Known only on a developer's machine (DEBUG); anywhere else a random one is printed once.
 DEV_ADMIN_PASSWORD = "helpcenter-demo"  # noqa: S105
-STAFF_GROUPS = ["Forum moderators", "Support staff"]
+# The team's groups and what they may do (as forum migration 0003 grants them): a flushed
+# database (``flush``, transactional tests) has the permissions again but lost the groups.
+STAFF_GROUPS = {
+    "Forum moderators": ["moderate_forum"],
+    "Support staff": ["give_official_answers"],
+}
 
 
 def load(command) -> None:
     for code, _name in settings.LANGUAGES:
         Locale.objects.get_or_create(language_code=code)
-    for name in STAFF_GROUPS:
-        Group.objects.get_or_create(name=name)
+    for name, codenames in STAFF_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="forum", codename__in=codenames)
+        )
     _ensure_admin(command)
 
 

@@ -185,3 +185,5 @@ def test_other_pages_keep_the_header_search_and_a_menu_that_works_without_script
     assert 'id="header-search-input"' in page
     menu = page.split("<details", 1)[1].split("</details>", 1)[0]
     assert "<summary" in menu and "Sign in" in menu and 'hreflang="de"' in menu
+    # The search page changes the search in its own box: one box there too.
+    assert Client().get("/en/search/?q=parcel").content.decode().count('role="search"') == 1

@@ -73,3 +73,17 @@ def test_demo_admin_signs_in_to_the_wagtail_admin_on_a_developer_machine(demo, c
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_a_flushed_database_its_team_groups_back(demo):
+    """A flushed database (``flush``; a transactional test before the accessibility run)
+    lost the groups forum migration 0003 made: the demo's team would then be ordinary
+    members, and their reserved names refused."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name__in=site_demo.STAFF_GROUPS).delete()
+    call_command("load_demo", stdout=StringIO())
+    for name, codenames in site_demo.STAFF_GROUPS.items():
+        granted = Group.objects.get(name=name).permissions.values_list("codename", flat=True)
+        assert set(codenames) <= set(granted), name
