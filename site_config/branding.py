@@ -99,8 +99,12 @@ def _read(site: Site | None, language: str) -> dict:
 
 def for_request(request) -> dict:
     """The brand of the request's site in the active language (cached)."""
-    language = get_language() or "en"
     site = Site.find_for_request(request) if request is not None else None
+    return for_site(site, get_language() or "en")
+
+
+def for_site(site: Site | None, language: str) -> dict:
+    """The brand of a site in a language (cached): for what has no request, e-mails."""
     key = f"brand:{_generation()}:{site.pk if site else 0}:{language}"
     brand = cache.get(key)
     if brand is None:

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "site_config",
     "kb",
     "forum",
+    "support",
     "search",
     # Wagtail and translation workflow
     "wagtail_localize",
@@ -370,6 +371,13 @@ WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Wagtail ------------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = _("Help Center")
+
+# Support requests: what an order number looks like in this shop (a regular expression on
+# the number as typed, upper-cased), and the hint shown when one does not.
+SUPPORT_ORDER_NUMBER_PATTERN = _env("SUPPORT_ORDER_NUMBER_PATTERN", r"(NL-)?\d{6,10}")
+SUPPORT_ORDER_NUMBER_HINT = _(
+    "An order number looks like NL-1234567: you find it in your order confirmation."
+)
 # SVG for the brand's logo and favicon: only staff upload images, and the site shows them
 # in <img>, which never runs an SVG's script.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]

@@ -65,6 +65,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("kb/", include("kb.urls")),
     path("forum/", include("forum.urls")),
+    path("", include("support.urls")),
     # Wagtail's sign-in for private pages is Django's plain LoginView: it would let an
     # unconfirmed address in and bypass allauth's rate limits, as the admin's would.
     path(

@@ -15,6 +15,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from forum import services
@@ -60,6 +61,12 @@ POST_ENDPOINTS = {
     "profile_edit": lambda w: reverse("profile_edit"),
     # Ours: the knowledge base.
     "kb:feedback": lambda w: reverse("kb:feedback", args=[w["article"].pk]),
+    # Ours: support requests.
+    "support:contact": lambda w: reverse("support:contact"),
+    "support:answered": lambda w: reverse("support:answered"),
+    "support:request": lambda w: reverse(
+        "support:request", kwargs={"secret": w["support_request"].secret}
+    ),
     # Ours: redirects to the one sign-in (a redirect answers any method).
     "wagtail_login_redirect": lambda w: reverse("wagtail_login_redirect"),
     "wagtailcore_login_redirect": lambda w: reverse("wagtailcore_login_redirect"),
@@ -114,6 +121,10 @@ GET_ONLY = {
     "forum:moderation_log": "the audit log: a list",
     "forum:member": "a member's public page",
     "forum:history": "earlier versions of a post: a list",
+    "support:sent": "the page after sending: reads the session",
+    "support:answers": "JSON answers while the subject is typed",
+    "support:open_answer": "counts an opened answer and redirects to it",
+    "support:mine": "a customer's requests: a list",
     "account_inactive": "allauth: a message page",
     "account_email_verification_sent": "allauth: a message page",
     "account_reset_password_done": "allauth: a message page",
@@ -212,7 +223,17 @@ def world(help_center):
     restriction = PageViewRestriction.objects.create(
         page=private, restriction_type=PageViewRestriction.PASSWORD, password="opensesame"
     )
+    from support.models import Request
+
+    support_request = Request.objects.create(
+        reference="HC-TEST-0001",
+        email=member.email,
+        language="en",
+        subject="Where is my refund?",
+        first_response_due=timezone.now(),
+    )
     return {
+        "support_request": support_request,
         "boss": boss,
         "member": member,
         "thread": thread,

@@ -1,0 +1,52 @@
+"""E-mails to the customer, in the language they wrote in, with the shop's name, a text and
+an HTML part. A mail server that fails is logged: the request is kept all the same."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from wagtail.models import Site
+
+logger = logging.getLogger(__name__)
+
+
+def request_url(request) -> str:
+    with translation.override(request.language):
+        path = reverse("support:request", kwargs={"secret": request.secret})
+    return settings.BASE_URL + path
+
+
+def send_received(request_pk: int) -> bool:
+    from site_config import branding
+    from support.models import Request
+    from support.services import hours_for
+
+    request = Request.objects.filter(pk=request_pk).first()
+    if request is None:
+        return False
+    site = Site.objects.filter(is_default_site=True).first()
+    clock = hours_for(site).clock()
+    # The team's time zone: "by 09:30" means the clock the customer was promised.
+    with translation.override(request.language), timezone.override(clock.zone):
+        context = {
+            "request": request,
+            "brand": branding.for_site(site, request.language),
+            "url": request_url(request),
+            "due": request.first_response_due,
+            "needs_confirmation": request.confirmed_at is None,
+            "language": request.language,
+        }
+        subject = " ".join(render_to_string("support/email/received_subject.txt", context).split())
+        text = render_to_string("support/email/received.txt", context)
+        html = render_to_string("support/email/received.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [request.email])
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception:
+        logger.exception("support request %s: the confirmation could not be e-mailed", request.pk)
+        return False
+    return True

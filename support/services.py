@@ -1,0 +1,175 @@
+"""What changes a support request. Views check permissions (``support.permissions``) and
+hand over plain, cleaned data; e-mails go out after the transaction commits and a mail
+server that fails never loses a request."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from wagtail.models import Site
+
+from support import emails
+from support.models import ContactVisit, Message, Request, SupportHours
+from support.references import new_reference
+
+logger = logging.getLogger(__name__)
+
+
+def hours_for(site: Site | None) -> SupportHours:
+    """The team's hours for a site; the defaults until staff set them."""
+    found = SupportHours.objects.filter(site=site).first() if site else None
+    return found or SupportHours(site=site)
+
+
+@dataclass(frozen=True)
+class Promise:
+    due: datetime
+    hours: int
+    open_now: bool
+
+
+def promise(hours: SupportHours, now: datetime | None = None) -> Promise:
+    """When the first answer is due for a request sent at ``now``."""
+    clock = hours.clock()
+    now = now or timezone.now()
+    return Promise(
+        due=clock.add_business_hours(now, hours.first_response_hours),
+        hours=hours.first_response_hours,
+        open_now=clock.is_open(now),
+    )
+
+
+@transaction.atomic
+def request_create(
+    *,
+    site: Site | None,
+    subject: str,
+    body: str,
+    email: str,
+    language: str,
+    topic=None,
+    order_number: str = "",
+    user=None,
+    visit_key: str = "",
+) -> Request:
+    """A new request and its first message. A signed-in customer's verified address counts
+    as confirmed; anyone else confirms through the link in the e-mail first."""
+    now = timezone.now()
+    confirmed = user is not None and user.is_authenticated and _verified(user, email)
+    fields = {
+        "user": user if user is not None and user.is_authenticated else None,
+        "email": email,
+        "language": language,
+        "topic": topic,
+        "subject": subject,
+        "order_number": order_number,
+        "confirmed_at": now if confirmed else None,
+        "first_response_due": promise(hours_for(site), now).due,
+    }
+    for attempt in range(5):  # a clash of two random references is rare, never fatal
+        try:
+            with transaction.atomic():
+                request = Request.objects.create(reference=new_reference(), **fields)
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    Message.objects.create(request=request, author=fields["user"], body=body)
+    if visit_key:
+        ContactVisit.objects.filter(key=visit_key, request__isnull=True).update(request=request)
+    transaction.on_commit(lambda: emails.send_received(request.pk))
+    return request
+
+
+def _verified(user, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def request_confirm(request: Request, site: Site | None) -> bool:
+    """The customer opened the link and confirmed: the team sees the request from now on,
+    and the promised time counts from now. False when it was confirmed already."""
+    locked = Request.objects.select_for_update().get(pk=request.pk)
+    if locked.confirmed_at is not None:
+        return False
+    now = timezone.now()
+    locked.confirmed_at = now
+    locked.first_response_due = promise(hours_for(site), now).due
+    locked.save(update_fields=["confirmed_at", "first_response_due", "updated_at"])
+    request.confirmed_at, request.first_response_due = (
+        locked.confirmed_at,
+        locked.first_response_due,
+    )
+    return True
+
+
+@transaction.atomic
+def customer_reply(request: Request, *, body: str, user=None, source=Message.Source.WEB) -> Message:
+    """The customer adds to the conversation: a request waiting for them, or solved, is
+    open again for the team."""
+    locked = Request.objects.select_for_update().get(pk=request.pk)
+    message = Message.objects.create(
+        request=locked,
+        author=user if user is not None and user.is_authenticated else None,
+        body=body,
+        source=source,
+    )
+    if locked.status in (Request.Status.WAITING, Request.Status.SOLVED):
+        locked.status = Request.Status.OPEN
+    locked.save(update_fields=["status", "updated_at"])
+    request.status = locked.status
+    return message
+
+
+def visit_seen(key: str, language: str) -> None:
+    if key:
+        ContactVisit.objects.get_or_create(key=key, defaults={"language": language})
+
+
+def visit_opened_answer(key: str) -> None:
+    from django.db.models import F
+
+    ContactVisit.objects.filter(key=key).update(answers_opened=F("answers_opened") + 1)
+
+
+def visit_deflected(key: str) -> bool:
+    """The visitor said "this answered my question": the visit ends without a request."""
+    return bool(
+        ContactVisit.objects.filter(
+            key=key, deflected_at__isnull=True, request__isnull=True
+        ).update(deflected_at=timezone.now())
+    )
+
+
+def promise_sentence(found: Promise, zone, now: datetime | None = None) -> str:
+    """The promise in plain words, in the active language: "We usually answer within 4
+    business hours. It is outside our hours now, so expect an answer by 09:30 tomorrow."."""
+    from datetime import timedelta
+
+    from django.utils.formats import date_format, time_format
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    now = (now or timezone.now()).astimezone(zone)
+    due = found.due.astimezone(zone)
+    at = time_format(due, "H:i")
+    if due.date() == now.date():
+        when = _("%(time)s today") % {"time": at}
+    elif due.date() == now.date() + timedelta(days=1):
+        when = _("%(time)s tomorrow") % {"time": at}
+    else:
+        when = _("%(time)s on %(day)s") % {"time": at, "day": date_format(due, "l, j F")}
+    usual = ngettext(
+        "We usually answer within %(hours)d business hour.",
+        "We usually answer within %(hours)d business hours.",
+        found.hours,
+    ) % {"hours": found.hours}
+    if found.open_now:
+        then = _("Expect an answer by %(when)s.") % {"when": when}
+    else:
+        then = _("It is outside our hours now, so expect an answer by %(when)s.") % {"when": when}
+    return f"{usual} {then}"
