@@ -33,8 +33,21 @@ def is_support_staff(user) -> bool:
 
 
 def is_team(user) -> bool:
-    """Support staff or moderators: the shop's people."""
+    """Support staff or moderators: the shop's people. The one rule; ``team_q`` is the same
+    rule as a query, for lists (tests hold the two to each other)."""
     return is_moderator(user) or is_support_staff(user)
+
+
+def team_q(prefix: str = "") -> Q:
+    """``is_team`` as a filter on users (``prefix``: the path to the user, as "user__"):
+    active accounts with either permission, through a group or their own, and superusers
+    (``has_perm`` grants them everything)."""
+    codenames = [MODERATE.split(".")[1], OFFICIAL.split(".")[1]]
+    return Q(**{f"{prefix}is_active": True}) & (
+        Q(**{f"{prefix}is_superuser": True})
+        | Q(**{f"{prefix}groups__permissions__codename__in": codenames})
+        | Q(**{f"{prefix}user_permissions__codename__in": codenames})
+    )
 
 
 def is_banned(user) -> bool:

@@ -118,20 +118,10 @@ def thread_for_view(pk: int) -> Thread | None:
     )
 
 
-def _team_filter(prefix: str = "") -> Q:
-    codenames = [permissions.MODERATE.split(".")[1], permissions.OFFICIAL.split(".")[1]]
-    return (
-        Q(**{f"{prefix}is_superuser": True})
-        | Q(**{f"{prefix}groups__permissions__codename__in": codenames})
-        | Q(**{f"{prefix}user_permissions__codename__in": codenames})
-    )
-
-
 def team_display_names(*, exclude_user_id: int | None = None) -> list[str]:
     """The display names of the shop's team (a few dozen at most), for refusing look-alikes."""
     return list(
-        Profile.objects.filter(user__is_active=True)
-        .filter(_team_filter("user__"))
+        Profile.objects.filter(permissions.team_q("user__"))
         .exclude(user_id=exclude_user_id)
         .values_list("display_name", flat=True)
         .distinct()
@@ -142,8 +132,8 @@ def team_member_ids(user_ids) -> set[int]:
     """Which of these members are the shop's team (for the staff badge), in one query."""
     return set(
         get_user_model()
-        .objects.filter(pk__in=set(user_ids), is_active=True)
-        .filter(_team_filter())
+        .objects.filter(pk__in=set(user_ids))
+        .filter(permissions.team_q())
         .values_list("pk", flat=True)
         .distinct()
     )

@@ -72,6 +72,21 @@ def articles_in(locale_root: Page):
     )
 
 
+MOST_READ_DAYS = 30
+
+
+def most_read_ids(articles, limit: int) -> list[int]:
+    """The ids of ``articles`` read most in the last ``MOST_READ_DAYS`` days, most first."""
+    since = timezone.localdate() - timedelta(days=MOST_READ_DAYS)
+    return list(
+        ArticleDailyViews.objects.filter(page__in=articles, day__gte=since)
+        .values("page")
+        .annotate(total=Sum("views"))
+        .order_by("-total", "page")
+        .values_list("page", flat=True)[:limit]
+    )
+
+
 def home_sections(home: HelpCenterPage) -> dict:
     """Topics with their article counts, editors' promoted articles, the most read and most
     helpful articles, recent policies and the community's newest official answers."""
@@ -79,7 +94,6 @@ def home_sections(home: HelpCenterPage) -> dict:
 
     from forum.selectors import official_answers
 
-    since = timezone.localdate() - timedelta(days=30)
     articles = articles_in(home).exclude(shows_source_text())
     topics = list(readable(TopicPage.objects.child_of(home)))
     counts = {}
@@ -97,13 +111,7 @@ def home_sections(home: HelpCenterPage) -> dict:
     promoted_ids = list(
         home.promoted_articles.order_by("sort_order").values_list("article_id", flat=True)
     )
-    most_viewed_ids = list(
-        ArticleDailyViews.objects.filter(page__in=articles, day__gte=since)
-        .values("page")
-        .annotate(total=Sum("views"))
-        .order_by("-total", "page")
-        .values_list("page", flat=True)[:HOME_LIST_SIZE]
-    )
+    most_viewed_ids = most_read_ids(articles, HOME_LIST_SIZE)
     most_helpful_ids = list(
         ArticleFeedback.objects.filter(page__in=articles)
         .values("page")
@@ -286,14 +294,7 @@ def popular_articles(language: str, limit: int = HOME_LIST_SIZE) -> list[Page]:
     if home is None:
         return []
     articles = articles_in(home).exclude(shows_source_text())
-    since = timezone.localdate() - timedelta(days=30)
-    ids = list(
-        ArticleDailyViews.objects.filter(page__in=articles, day__gte=since)
-        .values("page")
-        .annotate(total=Sum("views"))
-        .order_by("-total", "page")
-        .values_list("page", flat=True)[:limit]
-    )
+    ids = most_read_ids(articles, limit)
     if len(ids) < limit:
         newest = articles.exclude(pk__in=ids).order_by("-last_published_at")
         ids += list(newest.values_list("pk", flat=True)[: limit - len(ids)])

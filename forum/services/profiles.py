@@ -10,7 +10,7 @@ def _checked_name(user, display_name: str) -> str:
     """The name as stored (``validators.normalized``), after every rule: the team may use
     its role words; nobody may take a team member's name."""
     display_name = normalized(display_name)
-    team = permissions.is_team(user) or user.is_superuser
+    team = permissions.is_team(user)
     validate_display_name(display_name, allow_reserved=team)
     validate_not_a_team_name(display_name, selectors.team_display_names(exclude_user_id=user.pk))
     return display_name

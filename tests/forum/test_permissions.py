@@ -370,3 +370,31 @@ def test_recent_moderation_makes_an_established_member_new_again(db, posts_neede
     services.user_ban(user=member, by=moderator, reason="Abuse")
     services.user_unban(user=member, by=moderator, reason="Appeal granted")
     assert permissions.is_new_member(member)
+
+
+@pytest.mark.django_db
+def test_who_is_on_the_team_is_one_rule_for_a_user_and_for_a_list():
+    """``permissions.is_team`` (one user) and ``permissions.team_q`` (lists: staff badges,
+    names nobody else may take) must never disagree."""
+    from django.contrib.auth.models import Permission
+
+    from forum import permissions, selectors
+
+    direct = UserFactory()
+    direct.user_permissions.add(Permission.objects.get(codename="give_official_answers"))
+    people = {
+        "superuser": UserFactory(is_superuser=True),
+        "moderator": in_group(UserFactory(), "Forum moderators"),
+        "support": in_group(UserFactory(), "Support staff"),
+        "direct permission": direct,
+        "member": UserFactory(),
+        "Django staff flag only": UserFactory(is_staff=True),
+        "inactive support": in_group(UserFactory(is_active=False), "Support staff"),
+    }
+    listed = selectors.team_member_ids(u.pk for u in people.values())
+    for name, user in people.items():
+        fresh = type(user).objects.get(pk=user.pk)  # no cached permissions
+        assert permissions.is_team(fresh) == (user.pk in listed), name
+    assert listed == {
+        people[n].pk for n in ("superuser", "moderator", "support", "direct permission")
+    }
