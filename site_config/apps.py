@@ -26,6 +26,8 @@ class SiteConfigConfig(AppConfig):
 
 def _brand_changed(sender, **kwargs):
     """Every page shows the brand: staff's change is on the next page anyone opens."""
+    from django.db import transaction
+
     from kb import page_cache
     from site_config import branding
     from site_config.models import Brand
@@ -33,5 +35,10 @@ def _brand_changed(sender, **kwargs):
     if sender is Brand and kwargs.get("created"):
         return  # the defaults made on first use: nothing a reader sees changed
 
-    branding.forget()
-    page_cache.forget_all()
+    def forget():
+        branding.forget()
+        page_cache.forget_all()
+
+    # After the commit: a page read in between would keep the old brand under a new
+    # generation (Wagtail saves settings and snippets in a transaction).
+    transaction.on_commit(forget)

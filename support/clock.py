@@ -46,7 +46,8 @@ class Clock:
     def add_business_hours(self, start: datetime, hours: float) -> datetime:
         """The moment ``hours`` of the team's working time after ``start``."""
         remaining = timedelta(hours=hours)
-        day = start.astimezone(self.zone).date()
+        start = start.astimezone(self.zone)  # all arithmetic on the team's wall clock
+        day = start.date()
         for _ in range(MAX_DAYS_AHEAD):
             span = self.hours_on(day)
             if span is not None:
@@ -61,9 +62,10 @@ class Clock:
 
     def next_opening(self, after: datetime) -> datetime:
         """When the team is next at work (``after`` itself when open now)."""
+        after = after.astimezone(self.zone)
         if self.is_open(after):
             return after
-        day = after.astimezone(self.zone).date()
+        day = after.date()
         for _ in range(MAX_DAYS_AHEAD):
             span = self.hours_on(day)
             if span is not None and span[0] >= after:

@@ -20,6 +20,15 @@ def request_url(request) -> str:
 
 
 def send_received(request_pk: int) -> bool:
+    """Never raises: the request is saved whatever the mail server or a template does."""
+    try:
+        return _send_received(request_pk)
+    except Exception:
+        logger.exception("support request %s: the confirmation could not be e-mailed", request_pk)
+        return False
+
+
+def _send_received(request_pk: int) -> bool:
     from site_config import branding
     from support.models import Request
     from support.services import hours_for
@@ -44,9 +53,5 @@ def send_received(request_pk: int) -> bool:
         html = render_to_string("support/email/received.html", context)
     message = EmailMultiAlternatives(subject, text, None, [request.email])
     message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except Exception:
-        logger.exception("support request %s: the confirmation could not be e-mailed", request.pk)
-        return False
+    message.send()
     return True

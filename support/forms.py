@@ -66,6 +66,8 @@ class ContactForm(SubjectForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A browser cuts a longer paste silently at maxlength; the server says so instead.
+        self.fields["body"].widget.attrs.pop("maxlength", None)
         if user is not None and user.is_authenticated:
             self.fields["email"].initial = user.email
             self.fields["email"].help_text = _("We answer to this address.")
@@ -77,10 +79,17 @@ class ContactForm(SubjectForm):
             raise forms.ValidationError(settings.SUPPORT_ORDER_NUMBER_HINT)
         return value
 
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            # Bots fill it; so may a browser's autofill: say it where a person sees it, and
+            # the re-rendered form has it empty.
+            self.data = self.data.copy()
+            self.data["website"] = ""
+            raise forms.ValidationError(
+                _("Something filled in a hidden field of this form. Please send it again.")
+            )
+        return data
 
 
 class ReplyForm(CleanTextMixin, forms.Form):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from support import emails
+from support import tasks
 from support.models import ContactVisit, Message, Request, SupportHours
 from support.references import new_reference
 
@@ -58,8 +58,19 @@ def request_create(
     as confirmed; anyone else confirms through the link in the e-mail first."""
     now = timezone.now()
     confirmed = user is not None and user.is_authenticated and _verified(user, email)
+    if visit_key:
+        # The same form sent twice (a double click, the back button): one request. The
+        # visit's row serialises the two.
+        visit, _created = ContactVisit.objects.get_or_create(
+            key=visit_key, defaults={"language": language}
+        )
+        visit = ContactVisit.objects.select_for_update().get(pk=visit.pk)
+        if visit.request_id is not None:
+            return Request.objects.get(pk=visit.request_id)
     fields = {
-        "user": user if user is not None and user.is_authenticated else None,
+        # Only an address the account proved is linked to it: "My requests" shows the secret
+        # link, and an address typed by someone else must be confirmed by its owner.
+        "user": user if confirmed else None,
         "email": email,
         "language": language,
         "topic": topic,
@@ -78,8 +89,8 @@ def request_create(
                 raise
     Message.objects.create(request=request, author=fields["user"], body=body)
     if visit_key:
-        ContactVisit.objects.filter(key=visit_key, request__isnull=True).update(request=request)
-    transaction.on_commit(lambda: emails.send_received(request.pk))
+        ContactVisit.objects.filter(pk=visit.pk).update(request=request)
+    transaction.on_commit(lambda: tasks.send_received.enqueue(request.pk), robust=True)
     return request
 
 
@@ -130,10 +141,12 @@ def visit_seen(key: str, language: str) -> None:
         ContactVisit.objects.get_or_create(key=key, defaults={"language": language})
 
 
-def visit_opened_answer(key: str) -> None:
+def visit_opened_answer(key: str, language: str) -> None:
     from django.db.models import F
 
-    ContactVisit.objects.filter(key=key).update(answers_opened=F("answers_opened") + 1)
+    if key:
+        visit_seen(key, language)
+        ContactVisit.objects.filter(key=key).update(answers_opened=F("answers_opened") + 1)
 
 
 def visit_deflected(key: str) -> bool:
@@ -156,13 +169,14 @@ def promise_sentence(found: Promise, zone, now: datetime | None = None) -> str:
 
     now = (now or timezone.now()).astimezone(zone)
     due = found.due.astimezone(zone)
-    at = time_format(due, "H:i")
+    at = time_format(due, "H:i T")  # the team's clock, named: CET, CEST, +03
     if due.date() == now.date():
         when = _("%(time)s today") % {"time": at}
     elif due.date() == now.date() + timedelta(days=1):
         when = _("%(time)s tomorrow") % {"time": at}
     else:
-        when = _("%(time)s on %(day)s") % {"time": at, "day": date_format(due, "l, j F")}
+        day = f"{date_format(due, 'l')}, {date_format(due, 'MONTH_DAY_FORMAT')}"
+        when = _("%(time)s on %(day)s") % {"time": at, "day": day}
     usual = ngettext(
         "We usually answer within %(hours)d business hour.",
         "We usually answer within %(hours)d business hours.",

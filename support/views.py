@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
@@ -33,9 +34,16 @@ def _topics(language: str):
     return readable(TopicPage.objects.child_of(home))
 
 
-def _answers(subject: str, language: str) -> list[dict]:
+def _answers(request, subject: str, language: str) -> list[dict]:
+    """The answers for a subject; none past the same limit as the forum's suggestions (each
+    is a search)."""
+    from django.conf import settings
+
+    from forum.views._helpers import within_limits
     from forum.views.posting import suggestions
 
+    if not subject or not within_limits(request, "support-answers", settings.FORUM_SUGGEST_LIMITS):
+        return []
     found = suggestions(subject, language)
     return (found["articles"] + [t for t in found["threads"] if t["solved"]])[:5]
 
@@ -71,20 +79,28 @@ def contact(request):
                 )
                 request.session["support_sent"] = created.pk
                 return redirect("support:sent")
-        context.update(step=2, form=form, answers=_answers(form.data.get("subject", ""), language))
+        context.update(
+            step=2, form=form, answers=_answers(request, form.data.get("subject", ""), language)
+        )
         return TemplateResponse(request, "support/contact.html", context, status=200)
 
-    step_one = SubjectForm(request.GET or None, topics=topics)
-    if request.GET.get("subject") is not None and step_one.is_valid():
+    # Step 1 sent (it has a subject), or a first visit (perhaps with ?q= from a search).
+    step_one = SubjectForm(request.GET if "subject" in request.GET else None, topics=topics)
+    if step_one.is_bound and step_one.is_valid():
         data = step_one.cleaned_data
         visit = data["visit"] or secrets.token_hex(16)
         services.visit_seen(visit, language)
         form = ContactForm(initial={**data, "visit": visit}, topics=topics, user=request.user)
-        context.update(step=2, form=form, visit=visit, answers=_answers(data["subject"], language))
+        context.update(
+            step=2, form=form, visit=visit, answers=_answers(request, data["subject"], language)
+        )
     else:
         initial = {"visit": secrets.token_hex(16)}
         if request.GET.get("q"):  # from a search without results: what they searched for
             initial["subject"] = request.GET["q"][:150]
+        if step_one.is_bound:  # an empty subject: say so, with a fresh visit
+            step_one.data = step_one.data.copy()
+            step_one.data["visit"] = step_one.data.get("visit") or initial["visit"]
         form = step_one if step_one.is_bound else SubjectForm(initial=initial, topics=topics)
         context.update(step=1, form=form)
     return TemplateResponse(request, "support/contact.html", context)
@@ -95,7 +111,7 @@ def answers_json(request):
     from django.http import JsonResponse
 
     subject = request.GET.get("q", "")[:150].strip()
-    found = _answers(subject, get_language()) if len(subject) >= 3 else []
+    found = _answers(request, subject, get_language()) if len(subject) >= 3 else []
     return JsonResponse(
         {"answers": [{k: a[k] for k in ("title", "url", "snippet")} for a in found]}
     )
@@ -132,10 +148,11 @@ def open_answer(request):
     target = request.GET.get("to", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         raise Http404
-    services.visit_opened_answer(request.GET.get("visit", "")[:32])
+    services.visit_opened_answer(request.GET.get("visit", "")[:32], get_language())
     return HttpResponseRedirect(target)
 
 
+@never_cache
 def request_page(request, secret: str):
     found = get_object_or_404(Request.objects.select_related("topic"), secret=secret)
     if not permissions.can_read_with_secret(found, secret):
@@ -147,6 +164,9 @@ def request_page(request, secret: str):
             if services.request_confirm(found, site):
                 messages.success(request, _("Thank you: your request is with our team now."))
             return redirect("support:request", secret=secret)
+        if found.status == Request.Status.CLOSED:
+            messages.error(request, _("This request is closed. Please send a new one."))
+            return redirect("support:contact")
         form = ReplyForm(request.POST)
         if form.is_valid():
             services.customer_reply(found, body=form.cleaned_data["body"], user=request.user)

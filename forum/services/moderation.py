@@ -94,24 +94,34 @@ def report_dismiss(*, report: Report, by, reason: str = "") -> Report:
     return report
 
 
+def _thread_flag(thread: Thread, *, by, field: str, value: bool, actions, reason: str):
+    """Set a yes/no state of a thread (locked, pinned) once, logged as ``actions`` (on, off)."""
+    thread = lock_thread(thread.pk)
+    if getattr(thread, field) == value:
+        return thread, False
+    setattr(thread, field, value)
+    thread.save(update_fields=[field])
+    log(actions[0] if value else actions[1], actor=by, thread=thread, reason=reason)
+    return thread, True
+
+
 @transaction.atomic
 def thread_lock(*, thread: Thread, by, locked: bool, reason: str = "") -> Thread:
-    thread = lock_thread(thread.pk)
-    if thread.is_locked != locked:
-        thread.is_locked = locked
-        thread.save(update_fields=["is_locked"])
-        log(Action.LOCK if locked else Action.UNLOCK, actor=by, thread=thread, reason=reason)
-        changed(thread.pk)
+    thread, did = _thread_flag(
+        thread, by=by, field="is_locked", value=locked,
+        actions=(Action.LOCK, Action.UNLOCK), reason=reason,
+    )  # fmt: skip
+    if did:
+        changed(thread.pk)  # a locked thread is shown as such in search
     return thread
 
 
 @transaction.atomic
 def thread_pin(*, thread: Thread, by, pinned: bool, reason: str = "") -> Thread:
-    thread = lock_thread(thread.pk)
-    if thread.is_pinned != pinned:
-        thread.is_pinned = pinned
-        thread.save(update_fields=["is_pinned"])
-        log(Action.PIN if pinned else Action.UNPIN, actor=by, thread=thread, reason=reason)
+    thread, _did = _thread_flag(
+        thread, by=by, field="is_pinned", value=pinned,
+        actions=(Action.PIN, Action.UNPIN), reason=reason,
+    )  # fmt: skip
     return thread
 
 

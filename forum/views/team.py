@@ -18,6 +18,14 @@ from forum.forms import BanForm, MergeForm, MoveForm, ReasonForm
 from forum.models import ModerationLog, Report
 from forum.views._helpers import back, post_or_404, require, thread_or_404
 
+# Thread actions that set a yes/no state: action -> (service, its argument, value).
+FLAG_ACTIONS = {
+    "lock": (services.thread_lock, "locked", True),
+    "unlock": (services.thread_lock, "locked", False),
+    "pin": (services.thread_pin, "pinned", True),
+    "unpin": (services.thread_pin, "pinned", False),
+}
+
 
 @login_required
 def staff_queue(request):
@@ -102,20 +110,13 @@ def moderate_thread(request, pk: int):
         action = request.POST.get("action")
         user = request.user
         try:
-            if action in {"lock", "unlock"}:
+            if action in FLAG_ACTIONS:
                 reason = ReasonForm(request.POST)
                 reason.is_valid()
-                services.thread_lock(
-                    thread=thread, by=user, locked=action == "lock",
-                    reason=reason.cleaned_data.get("reason", ""),
-                )  # fmt: skip
-                return redirect(thread)
-            if action in {"pin", "unpin"}:
-                reason = ReasonForm(request.POST)
-                reason.is_valid()
-                services.thread_pin(
-                    thread=thread, by=user, pinned=action == "pin",
-                    reason=reason.cleaned_data.get("reason", ""),
+                set_flag, argument, value = FLAG_ACTIONS[action]
+                set_flag(
+                    thread=thread, by=user, reason=reason.cleaned_data.get("reason", ""),
+                    **{argument: value},
                 )  # fmt: skip
                 return redirect(thread)
             if action == "move":

@@ -210,9 +210,11 @@ def test_the_promise_is_said_in_plain_words_from_the_teams_hours(help_center):
         said = services.promise_sentence(
             services.promise(hours, tuesday_morning), zone, tuesday_morning
         )
-        assert said == "We usually answer within 4 business hours. Expect an answer by 14:00 today."
+        assert said == (
+            "We usually answer within 4 business hours. Expect an answer by 14:00 CET today."
+        )
         said = services.promise_sentence(services.promise(hours, friday_night), zone, friday_night)
-        assert "It is outside our hours now, so expect an answer by 13:00 on Monday" in said
+        assert "It is outside our hours now, so expect an answer by 13:00 CET on Monday" in said
     monday_night = datetime(2026, 12, 7, 23, 0, tzinfo=BERLIN)
     with translation.override("de"):
         said = services.promise_sentence(services.promise(hours, monday_night), zone, monday_night)
@@ -246,3 +248,63 @@ def test_references_are_readable_and_a_clash_takes_another(help_center, monkeypa
     monkeypatch.setattr(services, "new_reference", lambda: next(queue))
     _send(Client(), email="other@example.com")
     assert Request.objects.filter(reference="HC-2345-6789").exists()
+
+
+def test_a_link_with_what_was_searched_opens_the_form_with_it_filled_in(client, help_center):
+    page = client.get("/en/contact/", {"q": "refund missing"}).content.decode()
+    assert 'value="refund missing"' in page
+    assert "This field is required" not in page
+    assert re.search(r'name="visit" value="[0-9a-f]{32}"', page)
+
+
+def test_the_same_form_sent_twice_makes_one_request(client, help_center):
+    first = _send(client, visit="c" * 32)
+    second = _send(client, visit="c" * 32)
+    assert first.status_code == second.status_code == 302
+    assert Request.objects.count() == 1 and Message.objects.count() == 1
+
+
+def test_a_signed_in_sender_of_someone_elses_address_cannot_confirm_it(client, help_center):
+    """The account did not prove that address: the request is not theirs to list or confirm;
+    its owner confirms it from the e-mail."""
+    client.force_login(UserFactory(email="me@example.com"))
+    _send(client, email="victim@example.com")
+    request = Request.objects.get()
+    assert request.user is None and request.confirmed_at is None
+    assert request.reference not in client.get(reverse("support:mine")).content.decode()
+
+
+def test_an_answer_opened_while_typing_is_counted_for_its_visit(client):
+    client.get(reverse("support:open_answer"), {"visit": "d" * 32, "to": "/en/x/"})
+    assert ContactVisit.objects.get(key="d" * 32).answers_opened == 1
+
+
+def test_a_closed_request_takes_no_more_replies(client, help_center):
+    _send(client)
+    request = Request.objects.get()
+    request.status = Request.Status.CLOSED
+    request.save()
+    url = reverse("support:request", kwargs={"secret": request.secret})
+    client.post(url, {"body": "Hello?"})
+    assert request.messages.count() == 1
+
+
+def test_a_long_message_is_refused_with_a_reason_not_cut_by_the_browser(client, help_center):
+    page = client.get("/en/contact/", {"subject": "refund", "visit": "e" * 32}).content.decode()
+    body = re.search(r"<textarea[^>]*name=\"body\"[^>]*>", page).group(0)
+    assert "maxlength" not in body
+    response = _send(client, body="x" * 5001)
+    assert "Ensure this value has at most 5000 characters" in response.content.decode()
+
+
+def test_a_filled_hidden_field_is_said_where_a_person_sees_it(client, help_center):
+    page = _send(client, website="autofilled").content.decode()
+    assert "Something filled in a hidden field" in page
+    assert 'name="website" value="autofilled"' not in page
+
+
+def test_the_answers_stop_past_the_limit(client, help_center, settings):
+    settings.FORUM_SUGGEST_LIMITS = [(2, 60)]
+    for _ in range(2):
+        client.get("/en/contact/answers/", {"q": "refund"})
+    assert client.get("/en/contact/answers/", {"q": "refund"}).json() == {"answers": []}
