@@ -7,6 +7,9 @@ from wagtail.images.blocks import ImageChooserBlock
 
 # What editors may use in answers and policy text: enough to be clear, nothing to misuse.
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
+# The HTML those features hold: what text made elsewhere (an answer promoted from the forum)
+# is cut down to before it becomes an article's rich text.
+TEXT_TAGS = frozenset({"p", "br", "a", "ul", "ol", "li", "b", "i", "strong", "em"})
 
 
 def anchor_for(text: str) -> str:

@@ -22,12 +22,10 @@ from wagtail.rich_text import RichText
 from forum import markup
 from forum.models import KbPromotion, ModerationLog, Post, Thread
 from forum.services._common import lock_thread, log
-from kb.blocks import anchor_for
+from kb.blocks import TEXT_TAGS, anchor_for
 from kb.models import FaqPage, TopicPage
 from kb.text import html_to_text
 
-# What an FAQ answer's rich text takes (kb.blocks.TEXT_FEATURES); the rest becomes text.
-_KB_TAGS = ["p", "br", "a", "ul", "ol", "li", "b", "i", "strong", "em"]
 QUESTION_MAX = 255  # FaqItemBlock's question
 
 
@@ -47,7 +45,7 @@ class Promoted:
 def kb_answer_html(source: str) -> str:
     """An answer's Markdown as the HTML an FAQ answer may hold."""
     html = bleach.clean(
-        markup.render(source), tags=_KB_TAGS, attributes={"a": ["href"]}, strip=True
+        markup.render(source), tags=TEXT_TAGS, attributes={"a": ["href"]}, strip=True
     )
     return html.strip()
 
