@@ -15,19 +15,25 @@ DEV_ADMIN_PASSWORD = "helpcenter-demo"  # noqa: S105
 # The team's groups and what they may do (as forum migration 0003 grants them): a flushed
 # database (``flush``, transactional tests) has the permissions again but lost the groups.
 STAFF_GROUPS = {
-    "Forum moderators": ["moderate_forum"],
-    "Support staff": ["give_official_answers"],
+    "Forum moderators": ["forum.moderate_forum"],
+    "Support staff": [
+        "forum.give_official_answers",
+        "support.handle_requests",
+        "wagtailadmin.access_admin",
+    ],
 }
 
 
 def load(command) -> None:
     for code, _name in settings.LANGUAGES:
         Locale.objects.get_or_create(language_code=code)
-    for name, codenames in STAFF_GROUPS.items():
+    for name, permission_names in STAFF_GROUPS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="forum", codename__in=codenames)
-        )
+        for name_with_app in permission_names:
+            app_label, codename = name_with_app.split(".")
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
     _ensure_admin(command)
 
 

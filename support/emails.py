@@ -55,3 +55,39 @@ def _send_received(request_pk: int) -> bool:
     message.attach_alternative(html, "text/html")
     message.send()
     return True
+
+
+def send_team_reply(message_id: int) -> bool:
+    """Never raises, like ``send_received``."""
+    try:
+        return _send_team_reply(message_id)
+    except Exception:
+        logger.exception("support message %s could not be e-mailed", message_id)
+        return False
+
+
+def _send_team_reply(message_id: int) -> bool:
+    from site_config import branding
+    from support.models import Message
+
+    message = Message.objects.select_related("request").filter(pk=message_id).first()
+    if message is None or message.internal or not message.from_team:
+        return False
+    request = message.request
+    site = Site.objects.filter(is_default_site=True).first()
+    with translation.override(request.language):
+        context = {
+            "request": request,
+            "message": message,
+            "brand": branding.for_site(site, request.language),
+            "url": request_url(request),
+            "language": request.language,
+        }
+        subject = " ".join(render_to_string("support/email/reply_subject.txt", context).split())
+        text = render_to_string("support/email/reply.txt", context)
+        html = render_to_string("support/email/reply.html", context)
+    # Replies to this e-mail find the request by its reference (e-mail in, a later step).
+    mail = EmailMultiAlternatives(subject, text, None, [request.email])
+    mail.attach_alternative(html, "text/html")
+    mail.send()
+    return True

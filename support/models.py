@@ -167,6 +167,9 @@ class Request(models.Model):
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
         ordering = ["-created_at"]
+        # The team's inbox asks for it (``support.permissions``); the "Support staff" group
+        # has it (migration 0002).
+        permissions = [("handle_requests", _("Can read and answer support requests"))]
         indexes = [
             models.Index(fields=["status", "first_response_due"]),
             models.Index(fields=["email"]),
@@ -188,6 +191,8 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     from_team = models.BooleanField(default=False)
+    # A note for the team: never e-mailed, never shown to the customer.
+    internal = models.BooleanField(default=False)
     body = models.TextField(_("message"))  # as written: shown escaped, line breaks kept
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -214,3 +219,30 @@ class ContactVisit(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class RequestEvent(models.Model):
+    """The request's audit log: who did what, and when (assignments, status changes,
+    replies, notes, confirmation)."""
+
+    class Action(models.TextChoices):
+        CONFIRMED = "confirmed", _("Address confirmed")
+        REPLIED = "replied", _("Replied")
+        NOTE = "note", _("Note added")
+        ASSIGNED = "assigned", _("Assigned")
+        STATUS = "status", _("Status changed")
+        CUSTOMER = "customer", _("Customer wrote")
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request.reference}: {self.action}"

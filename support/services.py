@@ -111,6 +111,7 @@ def request_confirm(request: Request, site: Site | None) -> bool:
     locked.confirmed_at = now
     locked.first_response_due = promise(hours_for(site), now).due
     locked.save(update_fields=["confirmed_at", "first_response_due", "updated_at"])
+    _event(locked, None, "confirmed")
     request.confirmed_at, request.first_response_due = (
         locked.confirmed_at,
         locked.first_response_due,
@@ -132,6 +133,7 @@ def customer_reply(request: Request, *, body: str, user=None, source=Message.Sou
     if locked.status in (Request.Status.WAITING, Request.Status.SOLVED):
         locked.status = Request.Status.OPEN
     locked.save(update_fields=["status", "updated_at"])
+    _event(locked, message.author, "customer")
     request.status = locked.status
     return message
 
@@ -187,3 +189,86 @@ def promise_sentence(found: Promise, zone, now: datetime | None = None) -> str:
     else:
         then = _("It is outside our hours now, so expect an answer by %(when)s.") % {"when": when}
     return f"{usual} {then}"
+
+
+# The team's work on a request. The inbox view checks ``permissions.can_work_on`` first.
+
+
+def _locked(request: Request) -> Request:
+    return Request.objects.select_for_update().get(pk=request.pk)
+
+
+def _event(request: Request, by, action: str, detail: str = "") -> None:
+    from support.models import RequestEvent
+
+    RequestEvent.objects.create(request=request, actor=by, action=action, detail=detail[:200])
+
+
+@transaction.atomic
+def team_reply(request: Request, *, body: str, by, status: str = Request.Status.WAITING) -> Message:
+    """An answer to the customer, e-mailed to them; the first one keeps the promise."""
+    from support.models import RequestEvent
+
+    locked = _locked(request)
+    message = Message.objects.create(request=locked, author=by, from_team=True, body=body)
+    now = timezone.now()
+    fields = ["status", "updated_at"]
+    if locked.first_response_at is None:
+        locked.first_response_at = now
+        fields.append("first_response_at")
+    if locked.assignee_id is None:  # whoever answers first owns it
+        locked.assignee = by
+        fields.append("assignee")
+    locked.status = status
+    locked.save(update_fields=fields)
+    _event(locked, by, RequestEvent.Action.REPLIED, locked.get_status_display())
+    transaction.on_commit(lambda: tasks.send_team_reply.enqueue(message.pk), robust=True)
+    _refresh(request, locked)
+    return message
+
+
+@transaction.atomic
+def team_note(request: Request, *, body: str, by) -> Message:
+    """A note for the team only."""
+    from support.models import RequestEvent
+
+    locked = _locked(request)
+    message = Message.objects.create(
+        request=locked, author=by, from_team=True, internal=True, body=body
+    )
+    _event(locked, by, RequestEvent.Action.NOTE)
+    return message
+
+
+@transaction.atomic
+def assign(request: Request, *, to, by) -> bool:
+    """Give the request to a team member (``to`` None: to nobody). False when nothing changed."""
+    from support.models import RequestEvent
+
+    locked = _locked(request)
+    if locked.assignee_id == (to.pk if to else None):
+        return False
+    locked.assignee = to
+    locked.save(update_fields=["assignee", "updated_at"])
+    _event(locked, by, RequestEvent.Action.ASSIGNED, str(to.email if to else "-"))
+    _refresh(request, locked)
+    return True
+
+
+@transaction.atomic
+def set_status(request: Request, *, status: str, by) -> bool:
+    from support.models import RequestEvent
+
+    locked = _locked(request)
+    if locked.status == status:
+        return False
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    _event(locked, by, RequestEvent.Action.STATUS, locked.get_status_display())
+    _refresh(request, locked)
+    return True
+
+
+def _refresh(request: Request, locked: Request) -> None:
+    for field in ("status", "assignee_id", "first_response_at"):
+        setattr(request, field, getattr(locked, field))

@@ -9,3 +9,11 @@ def send_received(request_id: int) -> bool:
     from support import emails
 
     return emails.send_received(request_id)
+
+
+@task()
+def send_team_reply(message_id: int) -> bool:
+    """The team's answer, to the customer."""
+    from support import emails
+
+    return emails.send_team_reply(message_id)

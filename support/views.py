@@ -174,7 +174,8 @@ def request_page(request, secret: str):
             return redirect("support:request", secret=secret)
     context = {
         "support_request": found,
-        "conversation": list(found.messages.select_related("author__forum_profile")),
+        # Notes for the team are never shown to the customer.
+        "conversation": list(found.messages.filter(internal=False)),
         "form": form,
         "zone": services.hours_for(site).clock().zone,
     }

@@ -149,17 +149,21 @@ class NewMemberFactory(UserFactory):
 
 
 def in_group(user, name: str):
-    """Put ``user`` in "Forum moderators" or "Support staff" (created with their permissions by
-    forum's migration) and return the user, fresh from the database."""
+    """Put ``user`` in "Forum moderators", "Support staff" (with the permissions the demo and
+    the migrations give them) or Wagtail's "Editors" (admin access only), and return the
+    user, fresh from the database."""
     from django.contrib.auth.models import Permission
 
-    codename = {"Forum moderators": "moderate_forum", "Support staff": "give_official_answers"}[
-        name
-    ]
-    # Transactional tests flush the tables, taking the migration's groups with them.
+    from site_config.demo import STAFF_GROUPS
+
+    names = STAFF_GROUPS.get(name) or {"Editors": ["wagtailadmin.access_admin"]}[name]
+    # Transactional tests flush the tables, taking the migrations' groups with them.
     group, _ = Group.objects.get_or_create(name=name)
-    permission = Permission.objects.get(content_type__app_label="forum", codename=codename)
-    group.permissions.add(permission)
+    for name_with_app in names:
+        app_label, codename = name_with_app.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     user.groups.add(group)
     return get_user_model().objects.get(pk=user.pk)
 
