@@ -132,3 +132,17 @@ def test_the_header_is_compact_with_touch_targets_and_the_search_always_there(pa
         what = targets.nth(n).inner_text()
         assert box["height"] >= 44 or page.width_name == "desktop", (what, box["height"])
     assert_fits_width(page)
+
+
+def test_long_menu_links_never_squeeze_the_search_box(page, help_center):
+    """Signed in, in German, the header's links are long: they take a second row on a wide
+    screen instead of the search box's room."""
+    from tests.browser.conftest import sign_in
+    from tests.factories import TopicPageFactory, UserFactory
+
+    topic = TopicPageFactory(parent=help_center["de"], title="Versand", slug="versand")
+    sign_in(page, UserFactory(profile="Lena"), next_url="/de/forum/")
+    page.goto(topic.url)
+    box = page.locator("#header-search-input").bounding_box()
+    assert box["width"] >= 180, f"the search box is {box['width']} px wide"
+    assert_fits_width(page)

@@ -122,6 +122,8 @@ def test_a_signed_in_customer_with_a_confirmed_address_is_confirmed_at_once(clie
     assert request.user == user and request.confirmed_at is not None
     mine = client.get(reverse("support:mine")).content.decode()
     assert request.reference in mine
+    # Found from every page's menu once signed in.
+    assert f'href="{reverse("support:mine")}"' in client.get("/en/").content.decode()
     client.force_login(UserFactory())
     assert request.reference not in client.get(reverse("support:mine")).content.decode()
 
