@@ -105,7 +105,9 @@ def for_request(request) -> dict:
 
 def for_site(site: Site | None, language: str) -> dict:
     """The brand of a site in a language (cached): for what has no request, e-mails."""
-    key = f"brand:{_generation()}:{site.pk if site else 0}:{language}"
+    # Every page asks: one round trip to the cache for the generation when it exists.
+    generation = cache.get(GENERATION_KEY) or _generation()
+    key = f"brand:{generation}:{site.pk if site else 0}:{language}"
     brand = cache.get(key)
     if brand is None:
         brand = _read(site, language)
