@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -71,6 +72,20 @@ class SupportHours(BaseSiteSetting):
     sat_closes = models.TimeField(_("Saturday closes"), null=True, blank=True, default=None)
     sun_opens = models.TimeField(_("Sunday opens"), null=True, blank=True, default=None)
     sun_closes = models.TimeField(_("Sunday closes"), null=True, blank=True, default=None)
+    ask_recommend = models.BooleanField(
+        _("ask how likely customers are to recommend us"),
+        default=False,
+        help_text=_("A 0 to 10 question (NPS) after \"How did we do?\" on a solved request."),
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep personal data of closed requests for (days)"),
+        default=365,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "After this, a closed request keeps its subject, dates and rating, but not who "
+            "sent it or what they wrote (GDPR, KVKK)."
+        ),
+    )
 
     panels = [
         FieldPanel("time_zone"),
@@ -82,6 +97,10 @@ class SupportHours(BaseSiteSetting):
                 for key, _name in WEEKDAYS
             ],
             heading=_("Opening hours (leave a day empty when closed)"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("ask_recommend"), FieldPanel("retention_days")],
+            heading=_("Requests"),
         ),
     ]
 
@@ -162,6 +181,15 @@ class Request(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_support_requests",
     )
+    solved_at = models.DateTimeField(null=True, blank=True)
+    # The team was warned once that the first answer is nearly due.
+    due_warned_at = models.DateTimeField(null=True, blank=True)
+    # Merged into another request: its conversation moved there; this one is closed.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    # Personal data removed (retention period over, or erased on the customer's request).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("support request")
@@ -195,6 +223,11 @@ class Message(models.Model):
     internal = models.BooleanField(default=False)
     body = models.TextField(_("message"))  # as written: shown escaped, line breaks kept
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    # An e-mail as it arrived (``body`` is it without quoted history and signature).
+    original = models.TextField(blank=True)
+    # The e-mail's Message-ID: one message however often it is delivered, and the thread
+    # a reply to the team's e-mail belongs to.
+    email_message_id = models.CharField(max_length=255, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -232,6 +265,11 @@ class RequestEvent(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         STATUS = "status", _("Status changed")
         CUSTOMER = "customer", _("Customer wrote")
+        MERGED = "merged", _("Merged")
+        RATED = "rated", _("Customer rated")
+        WARNED = "warned", _("Due-time warning sent")
+        ANONYMISED = "anonymised", _("Personal data removed")
+        EXPORTED = "exported", _("Exported")
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -246,3 +284,42 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request.reference}: {self.action}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    """Never guessable and never the customer's name for it: the name is kept in the row."""
+    return f"support/{instance.message.request.secret[:8]}/{secrets.token_urlsafe(18)}"
+
+
+class Attachment(models.Model):
+    """A file with a message (an image or a PDF, its type read from its content). Served only
+    through the request's secret link or the team's inbox, never at a public address."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(max_length=200)  # as the customer's computer named it
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Rating(models.Model):
+    """"How did we do?", asked once when a request is solved; "How likely are you to
+    recommend us?" (0 to 10) when the shop asks it."""
+
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="rating")
+    good = models.BooleanField(_("how did we do"))
+    comment = models.TextField(_("comment"), blank=True)
+    recommend = models.PositiveSmallIntegerField(
+        _("how likely are you to recommend us"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.request.reference}: {'good' if self.good else 'bad'}"
