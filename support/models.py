@@ -75,7 +75,7 @@ class SupportHours(BaseSiteSetting):
     ask_recommend = models.BooleanField(
         _("ask how likely customers are to recommend us"),
         default=False,
-        help_text=_("A 0 to 10 question (NPS) after \"How did we do?\" on a solved request."),
+        help_text=_('A 0 to 10 question (NPS) after "How did we do?" on a solved request.'),
     )
     retention_days = models.PositiveSmallIntegerField(
         _("keep personal data of closed requests for (days)"),
@@ -310,8 +310,8 @@ class Attachment(models.Model):
 
 
 class Rating(models.Model):
-    """"How did we do?", asked once when a request is solved; "How likely are you to
-    recommend us?" (0 to 10) when the shop asks it."""
+    """Asked once when a request is solved: "How did we do?"; and when a request is solved; "How likely are you to
+    "How likely are you to recommend us?" (0 to 10) when the shop asks it."""
 
     request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="rating")
     good = models.BooleanField(_("how did we do"))
