@@ -310,8 +310,8 @@ class Attachment(models.Model):
 
 
 class Rating(models.Model):
-    """Asked once when a request is solved: "How did we do?"; and when a request is solved; "How likely are you to
-    "How likely are you to recommend us?" (0 to 10) when the shop asks it."""
+    """Asked once when a request is solved: "How did we do?" (good or bad, and a comment),
+    and, when the shop asks it, "How likely are you to recommend us?" (0 to 10)."""
 
     request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="rating")
     good = models.BooleanField(_("how did we do"))
