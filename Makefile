@@ -86,12 +86,14 @@ bench: $(VENV)/.dev-installed compilemessages search-engines
 	$(PY) bench/pages.py
 	$(PY) bench/search_relevance.py --with-emulator --with-opensearch
 	$(PY) bench/search_speed.py
+	$(PY) bench/support.py
 
 # What CI runs of the benchmarks, so they keep working: fewer rounds, smaller corpora.
 bench-short: $(VENV)/.dev-installed compilemessages
 	$(PY) bench/pages.py 30
 	$(PY) bench/search_relevance.py
 	$(PY) bench/search_speed.py --short --no-wagtail
+	$(PY) bench/support.py 500 5
 
 # The app under gunicorn with production settings, PostgreSQL and Redis, on loopback, bounded
 # in requests and time (README "Load and faults"). Each drops and creates its own database:

@@ -326,14 +326,18 @@ class KbTopicTargets:
     is_board_topic: bool
 
 
-def kb_promotion_targets(*, language: str, board: Board) -> list[KbTopicTargets]:
+def kb_promotion_targets(
+    *, language: str, board: Board | None = None, topic_id: int | None = None
+) -> list[KbTopicTargets]:
     """Where an answer may be promoted: the FAQ pages of one language, grouped by topic (a
-    sub-topic labelled "Topic › Sub-topic"), the board's topic and its sub-topics first.
-    Copies of pages in another language (aliases) are left out: they cannot be edited. Three
-    queries, however many pages."""
+    sub-topic labelled "Topic › Sub-topic"), the board's topic (or the topic ``topic_id``, in
+    any language) and its sub-topics first. Copies of pages in another language (aliases)
+    are left out: they cannot be edited. Three queries, however many pages."""
+    if board is not None:
+        topic_id = board.topic_id
     board_key = (
-        Page.objects.filter(pk=board.topic_id).values_list("translation_key", flat=True).first()
-        if board.topic_id
+        Page.objects.filter(pk=topic_id).values_list("translation_key", flat=True).first()
+        if topic_id
         else None
     )
     in_language = {"locale__language_code": language, "alias_of__isnull": True}

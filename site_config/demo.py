@@ -20,6 +20,10 @@ STAFF_GROUPS = {
         "forum.give_official_answers",
         "support.handle_requests",
         "wagtailadmin.access_admin",
+        # Saved replies (snippets), as support migration 0004 grants them.
+        "support.add_savedreply",
+        "support.change_savedreply",
+        "support.delete_savedreply",
     ],
 }
 

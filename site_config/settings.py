@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kb",
     "forum",
     "support",
+    "anymail",
     "search",
     # Wagtail and translation workflow
     "wagtail_localize",
@@ -274,6 +275,20 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT") or 10
 if _email.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+# A provider's API instead of SMTP: EMAIL_BACKEND=anymail.backends.postmark.EmailBackend
+# (or .mailgun.), with its key below. Its inbound webhooks: support.webhooks.
+EMAIL_BACKEND = _env("EMAIL_BACKEND", EMAIL_BACKEND)
+ANYMAIL = {
+    name: value
+    for name, value in {
+        "WEBHOOK_SECRET": _env("ANYMAIL_WEBHOOK_SECRET"),
+        "POSTMARK_SERVER_TOKEN": _env("POSTMARK_SERVER_TOKEN"),
+        "MAILGUN_API_KEY": _env("MAILGUN_API_KEY"),
+        "MAILGUN_SENDER_DOMAIN": _env("MAILGUN_SENDER_DOMAIN"),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": _env("MAILGUN_WEBHOOK_SIGNING_KEY"),
+    }.items()
+    if value
+}
 DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", "Help Center <help@example.com>")
 SERVER_EMAIL = _env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -378,6 +393,19 @@ SUPPORT_ORDER_NUMBER_PATTERN = _env("SUPPORT_ORDER_NUMBER_PATTERN", r"(NL-)?\d{6
 SUPPORT_ORDER_NUMBER_HINT = _(
     "An order number looks like NL-1234567: you find it in your order confirmation."
 )
+# A contact message with more web addresses than this is refused as spam.
+SUPPORT_MAX_LINKS = _env_int("SUPPORT_MAX_LINKS", 5)
+# The team hears once when a request's first answer is due within this many minutes, or
+# overdue (``manage.py support_due_warnings``, every minute in deploy/).
+SUPPORT_DUE_WARNING_MINUTES = _env_int("SUPPORT_DUE_WARNING_MINUTES", 30)
+# Attachments to a support request: photos and PDFs (``support.attachments``).
+SUPPORT_ATTACHMENTS_MAX_COUNT = _env_int("SUPPORT_ATTACHMENTS_MAX_COUNT", 5)
+SUPPORT_ATTACHMENT_MAX_BYTES = _env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# E-mail in and out for support requests (README: "Incoming e-mail"). Replies reach the app
+# at SUPPORT_REPLY_ADDRESS with the request's reference added after a "+"; empty: the team's
+# e-mails ask customers to answer on the request page instead.
+SUPPORT_REPLY_ADDRESS = _env("SUPPORT_REPLY_ADDRESS", "")
+SUPPORT_INBOUND_MAX_BYTES = _env_int("SUPPORT_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 # SVG for the brand's logo and favicon: only staff upload images, and the site shows them
 # in <img>, which never runs an SVG's script.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
@@ -395,8 +423,15 @@ STATIC_ROOT = Path(_env("STATIC_ROOT", str(BASE_DIR / "static_collected")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files only the app may hand out (support attachments): outside MEDIA_ROOT, never served
+# at a public address.
+PRIVATE_MEDIA_ROOT = Path(_env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -440,6 +475,14 @@ CONTENT_SECURITY_POLICY = (
     "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# Proof of work on public forms (site_config/proof_of_work.py): while the form is filled in,
+# the browser hashes with SHA-256 about half of PROOF_OF_WORK_MAX_NUMBER times (100,000: 0.6 s
+# on average and 1.1 s at most in headless Chromium on two server cores; 4 s and 7 s with the
+# CPU slowed four times, as an old phone), within PROOF_OF_WORK_SECONDS. The key signs the
+# challenges; empty, it is derived from SECRET_KEY. Tests keep the work small.
+PROOF_OF_WORK_HMAC_KEY = _env("PROOF_OF_WORK_HMAC_KEY")
+PROOF_OF_WORK_MAX_NUMBER = _env_int("PROOF_OF_WORK_MAX_NUMBER", 1_000 if TESTING else 100_000)
+PROOF_OF_WORK_SECONDS = _env_int("PROOF_OF_WORK_SECONDS", 20 * 60)
 
 
 # Logging ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from forum import views as forum_views
 from forum.sitemaps import ForumSitemap
 from kb.sitemaps import HelpCenterSitemap
 from site_config import health, views
+from support import webhooks as support_webhooks
 
 # Django admin logs in through allauth too: one login form, one set of rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -45,6 +46,8 @@ urlpatterns = [
         name="wagtaildocs_password_shadow",
     ),
     path("documents/", include(wagtaildocs_urls)),
+    # E-mail in from a provider (support.webhooks; README: "Incoming e-mail").
+    path("mail/inbound/<str:provider>/", support_webhooks.inbound, name="support_mail_in"),
     path("accounts/profile/", forum_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
     path("language/<str:language>/", views.switch_language, name="switch_language"),

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
 
-from support import permissions, services
+from support import permissions, saved_replies, services
 from support.forms import BODY_MAX, CleanTextMixin
 from support.models import Request
 
@@ -114,7 +114,7 @@ class RequestView(_AgentsOnly, WagtailAdminTemplateMixin, TemplateView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.support_request = get_object_or_404(
-            Request.objects.select_related("topic", "assignee", "user"), pk=kwargs["pk"]
+            Request.objects.select_related("topic", "assignee", "user", "rating"), pk=kwargs["pk"]
         )
 
     def post(self, request, *args, **kwargs):
@@ -161,10 +161,14 @@ class RequestView(_AgentsOnly, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         found = self.support_request
-        context.setdefault("form", AgentForm())
+        # A saved reply picked without JavaScript: the page again, its text in the box.
+        picked = saved_replies.text_by_id(self.request.GET.get("saved_reply", ""), found)
+        context.setdefault("form", AgentForm(initial={"body": picked}))
         context.update(
             support_request=found,
-            conversation=list(found.messages.select_related("author")),
+            conversation=list(
+                found.messages.select_related("author").prefetch_related("attachments")
+            ),
             events=list(found.events.select_related("actor")),
             others=list(
                 Request.objects.filter(email__iexact=found.email)
@@ -179,4 +183,24 @@ class RequestView(_AgentsOnly, WagtailAdminTemplateMixin, TemplateView):
             zone=services.hours_for(Site.find_for_request(self.request)).clock().zone,
             can_work=permissions.can_work_on(self.request.user, found),
         )
+        # The request page's tools (``support.admin_tools``).
+        context.update(
+            saved_replies=saved_replies.for_request(found),
+            can_edit_saved_replies=permissions.can_edit_saved_replies(self.request.user),
+            can_start_forum_thread=permissions.can_start_forum_thread(self.request.user, found),
+            can_draft_faq=permissions.can_draft_faq(self.request.user, found),
+        )
         return context
+
+
+def attachment(request, pk: int, file_pk: int):
+    """A request's file, for the team."""
+    from support import attachments
+    from support.models import Attachment
+
+    found = get_object_or_404(
+        Attachment.objects.select_related("message__request"), pk=file_pk, message__request_id=pk
+    )
+    if not permissions.is_support_agent(request.user):
+        raise PermissionDenied
+    return attachments.response(found)

@@ -20,9 +20,15 @@ def request_url(request) -> str:
     return settings.BASE_URL + path
 
 
-def _send(request, template: str, **extra) -> bool:
-    """``support/email/<template>_subject.txt``, ``.txt`` and ``.html`` to the customer."""
+def _send(request, template: str, *, automatic: bool = False, message=None, **extra) -> bool:
+    """``support/email/<template>_subject.txt``, ``.txt`` and ``.html`` to the customer.
+
+    Threading for e-mail in (``support.inbound``): our Message-ID names the request, the
+    Reply-To carries its reference, and a reply to the customer's last e-mail says so. An
+    ``automatic`` one (not written by a person) says that too (RFC 3834), so that the
+    customer's out-of-office does not answer it."""
     from site_config import branding
+    from support import inbound
     from support.services import hours_for
 
     site = Site.objects.filter(is_default_site=True).first()
@@ -34,15 +40,38 @@ def _send(request, template: str, **extra) -> bool:
             "brand": branding.for_site(site, request.language),
             "url": request_url(request),
             "language": request.language,
+            "reply_by_mail": bool(inbound.reply_address(request)),
+            "message": message,
             **extra,
         }
         prefix = f"support/email/{template}"
         subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
         text = render_to_string(f"{prefix}.txt", context)
         html = render_to_string(f"{prefix}.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [request.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    headers = {"Message-ID": inbound.message_id(request)}
+    if automatic:
+        headers["Auto-Submitted"] = "auto-generated"
+    last = (
+        request.messages.filter(from_team=False)
+        .exclude(email_message_id="")
+        .values_list("email_message_id", flat=True)
+        .last()
+    )
+    if last:
+        headers["In-Reply-To"] = headers["References"] = last
+    reply_to = inbound.reply_address(request)
+    email = EmailMultiAlternatives(
+        subject,
+        text,
+        None,
+        [request.email],
+        reply_to=[reply_to] if reply_to else None,
+        headers=headers,
+    )
+    email.attach_alternative(html, "text/html")
+    email.send()
+    if message is not None:
+        type(message).objects.filter(pk=message.pk).update(email_message_id=headers["Message-ID"])
     return True
 
 
@@ -57,6 +86,7 @@ def send_received(request_pk: int) -> bool:
         return _send(
             request,
             "received",
+            automatic=True,
             due=request.first_response_due,
             needs_confirmation=request.confirmed_at is None,
         )
@@ -74,7 +104,32 @@ def send_team_reply(message_id: int) -> bool:
         message = Message.objects.select_related("request").filter(pk=message_id).first()
         if message is None or message.internal or not message.from_team:
             return False
-        return _send(message.request, "reply", message=message)
+        request = message.request
+        solved = request.status == request.Status.SOLVED
+        links = rating_links(request) if solved else None
+        return _send(request, "reply", message=message, rating_links=links)
     except Exception:
         logger.exception("support message %s could not be e-mailed", message_id)
         return False
+
+
+def send_solved(request_pk: int) -> bool:
+    """The team marked the request solved (without a reply that says so): the news, and
+    "How did we do?" with one link per answer."""
+    from support.models import Request
+
+    try:
+        request = Request.objects.filter(pk=request_pk).first()
+        if request is None or request.status != Request.Status.SOLVED:
+            return False
+        return _send(request, "solved", automatic=True, rating_links=rating_links(request))
+    except Exception:
+        logger.exception("support request %s: the solved notice could not be e-mailed", request_pk)
+        return False
+
+
+def rating_links(request) -> dict:
+    """ "How did we do?" in an e-mail: each answer opens the request page with it chosen
+    (the page asks to confirm it: a mail scanner that opens links never rates)."""
+    url = request_url(request)
+    return {"good": f"{url}?rating=good#rate", "bad": f"{url}?rating=bad#rate"}

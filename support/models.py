@@ -1,6 +1,7 @@
 """Support requests: what a customer sends when self-service did not help, the conversation
 with the team, and the team's hours that every promise is computed from."""
 
+import re
 import secrets
 from datetime import time
 from zoneinfo import ZoneInfo, available_timezones
@@ -10,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import TranslatableMixin
 
 from support.clock import Clock
 
@@ -82,8 +84,8 @@ class SupportHours(BaseSiteSetting):
         default=365,
         validators=[MinValueValidator(1)],
         help_text=_(
-            "After this, a closed request keeps its subject, dates and rating, but not who "
-            "sent it or what they wrote (GDPR, KVKK)."
+            "After this, a closed request keeps its reference, dates, topic and rating, but "
+            "not who sent it, its subject or what was written (GDPR, KVKK)."
         ),
     )
 
@@ -270,6 +272,8 @@ class RequestEvent(models.Model):
         WARNED = "warned", _("Due-time warning sent")
         ANONYMISED = "anonymised", _("Personal data removed")
         EXPORTED = "exported", _("Exported")
+        FORUM = "forum", _("Forum thread started from it")
+        FAQ = "faq", _("FAQ draft made from it")
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -291,12 +295,18 @@ def attachment_path(instance, filename: str) -> str:
     return f"support/{instance.message.request.secret[:8]}/{secrets.token_urlsafe(18)}"
 
 
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
 class Attachment(models.Model):
     """A file with a message (an image or a PDF, its type read from its content). Served only
     through the request's secret link or the team's inbox, never at a public address."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=200)
     name = models.CharField(max_length=200)  # as the customer's computer named it
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -323,3 +333,61 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.request.reference}: {'good' if self.good else 'bad'}"
+
+
+# How a saved reply names its article's address: replaced, when the reply is inserted, by the
+# public address of the article in the request's language.
+ARTICLE_PLACEHOLDER = "{{ article }}"
+ARTICLE_PLACEHOLDER_RE = re.compile(r"\{\{\s*article\s*\}\}")
+
+
+class SavedReply(TranslatableMixin, models.Model):
+    """A text the team answers with again and again (Snippets → Saved replies), one version
+    per language like the footer links; it may point to a knowledge base article, inserted
+    as that article's address in the customer's language."""
+
+    title = models.CharField(
+        _("title"), max_length=100, help_text=_("What the team picks it by, e.g. Refund times.")
+    )
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Plain text, as the customer reads it in the e-mail. Write {{ article }} where "
+            "the chosen article's address goes; without it, the address is added at the end."
+        ),
+    )
+    article = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Linked in the customer's language when the article is translated, else in the "
+            "language chosen here."
+        ),
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("body"),
+        PageChooserPanel(
+            "article", ["kb.FaqPage", "kb.HowToVideoPage", "kb.PolicyPage", "kb.TopicPage"]
+        ),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["title", "pk"]
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if ARTICLE_PLACEHOLDER_RE.search(self.body or "") and self.article_id is None:
+            raise ValidationError(
+                {"article": _("Choose the article that {{ article }} in the text stands for.")}
+            )

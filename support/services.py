@@ -6,12 +6,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from support import tasks
-from support.models import ContactVisit, Message, Request, SupportHours
+from support import attachments, tasks
+from support.models import ContactVisit, Message, Rating, Request, SupportHours
 from support.references import new_reference
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def request_create(
     order_number: str = "",
     user=None,
     visit_key: str = "",
+    files=(),
 ) -> Request:
     """A new request and its first message. A signed-in customer's verified address counts
     as confirmed; anyone else confirms through the link in the e-mail first."""
@@ -79,19 +81,88 @@ def request_create(
         "confirmed_at": now if confirmed else None,
         "first_response_due": promise(hours_for(site), now).due,
     }
-    for attempt in range(5):  # a clash of two random references is rare, never fatal
-        try:
-            with transaction.atomic():
-                request = Request.objects.create(reference=new_reference(), **fields)
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
-    Message.objects.create(request=request, author=fields["user"], body=body)
+    request = _create_with_reference(fields)
+    message = Message.objects.create(request=request, author=fields["user"], body=body)
+    attachments.store(message, files)
     if visit_key:
         ContactVisit.objects.filter(pk=visit.pk).update(request=request)
     transaction.on_commit(lambda: tasks.send_received.enqueue(request.pk), robust=True)
     return request
+
+
+@transaction.atomic
+def request_create_from_mail(
+    *,
+    sender: str,
+    subject: str,
+    body: str,
+    original: str,
+    language: str,
+    email_message_id: str = "",
+    files=(),
+    refused=(),
+) -> Request:
+    """A new request from an e-mail (``support.inbound``). Confirmed at once when the address
+    is known (an account's verified address, or one that confirmed a request before);
+    anyone else confirms through the link first, as on the contact form."""
+    from allauth.account.models import EmailAddress
+
+    now = timezone.now()
+    site = Site.objects.filter(is_default_site=True).first()
+    account = (
+        EmailAddress.objects.filter(email__iexact=sender, verified=True)
+        .select_related("user")
+        .first()
+    )
+    known = account is not None or (
+        Request.objects.filter(email__iexact=sender, confirmed_at__isnull=False).exists()
+    )
+    fields = {
+        "user": account.user if account is not None else None,
+        "email": sender,
+        "language": language,
+        "subject": subject,
+        "confirmed_at": now if known else None,
+        "first_response_due": promise(hours_for(site), now).due,
+    }
+    request = _create_with_reference(fields)
+    message = Message.objects.create(
+        request=request,
+        author=fields["user"],
+        body=body,
+        source=Message.Source.EMAIL,
+        original=original,
+        email_message_id=email_message_id,
+    )
+    attachments.store(message, files)
+    _refused_note(request, refused)
+    transaction.on_commit(lambda: tasks.send_received.enqueue(request.pk), robust=True)
+    return request
+
+
+def _create_with_reference(fields: dict) -> Request:
+    for attempt in range(5):  # a clash of two random references is rare, never fatal
+        try:
+            with transaction.atomic():
+                return Request.objects.create(reference=new_reference(), **fields)
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _refused_note(request: Request, refused) -> None:
+    """Attachments of an e-mail that were not kept: the team knows, and can ask again."""
+    if refused:
+        from django.utils.translation import gettext as _
+
+        lines = "\n".join(f"- {reason}" for reason in refused)
+        Message.objects.create(
+            request=request,
+            from_team=True,
+            internal=True,
+            body=_("Attachments not kept:") + "\n" + lines,
+        )
 
 
 def _verified(user, email: str) -> bool:
@@ -120,19 +191,34 @@ def request_confirm(request: Request, site: Site | None) -> bool:
 
 
 @transaction.atomic
-def customer_reply(request: Request, *, body: str, user=None, source=Message.Source.WEB) -> Message:
+def customer_reply(
+    request: Request,
+    *,
+    body: str,
+    user=None,
+    source=Message.Source.WEB,
+    original: str = "",
+    email_message_id: str = "",
+    files=(),
+    refused=(),
+) -> Message:
     """The customer adds to the conversation: a request waiting for them, or solved, is
-    open again for the team."""
+    open again for the team. ``files`` were checked (``attachments.check``); ``refused``
+    says which were not kept, in a note for the team."""
     locked = Request.objects.select_for_update().get(pk=request.pk)
     message = Message.objects.create(
         request=locked,
         author=user if user is not None and user.is_authenticated else None,
         body=body,
         source=source,
+        original=original,
+        email_message_id=email_message_id,
     )
+    attachments.store(message, files)
+    _refused_note(locked, refused)
     if locked.status in (Request.Status.WAITING, Request.Status.SOLVED):
         locked.status = Request.Status.OPEN
-    locked.save(update_fields=["status", "updated_at"])
+    locked.save(update_fields=["status", "updated_at", *_solved_fields(locked)])
     _event(locked, message.author, "customer")
     request.status = locked.status
     return message
@@ -220,6 +306,7 @@ def team_reply(request: Request, *, body: str, by, status: str = Request.Status.
         locked.assignee = by
         fields.append("assignee")
     locked.status = status
+    fields += _solved_fields(locked)
     locked.save(update_fields=fields)
     _event(locked, by, RequestEvent.Action.REPLIED, locked.get_status_display())
     transaction.on_commit(lambda: tasks.send_team_reply.enqueue(message.pk), robust=True)
@@ -263,12 +350,126 @@ def set_status(request: Request, *, status: str, by) -> bool:
     if locked.status == status:
         return False
     locked.status = status
-    locked.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at", *_solved_fields(locked)]
+    locked.save(update_fields=fields)
     _event(locked, by, RequestEvent.Action.STATUS, locked.get_status_display())
+    if status == Request.Status.SOLVED:
+        # "How did we do?": asked once, with the news that it is solved.
+        transaction.on_commit(lambda: tasks.send_solved.enqueue(locked.pk), robust=True)
     _refresh(request, locked)
     return True
 
 
+def _solved_fields(locked: Request) -> list[str]:
+    """``solved_at`` follows the status: set when solved, kept through closing, cleared
+    when the customer opens it again."""
+    if locked.status == Request.Status.SOLVED and locked.solved_at is None:
+        locked.solved_at = timezone.now()
+        return ["solved_at"]
+    open_again = (Request.Status.NEW, Request.Status.OPEN, Request.Status.WAITING)
+    if locked.status in open_again and locked.solved_at is not None:
+        locked.solved_at = None
+        return ["solved_at"]
+    return []
+
+
 def _refresh(request: Request, locked: Request) -> None:
-    for field in ("status", "assignee_id", "first_response_at"):
+    for field in ("status", "assignee_id", "first_response_at", "solved_at"):
         setattr(request, field, getattr(locked, field))
+
+
+def can_rate(request: Request) -> bool:
+    """Asked once, when the team solved it (and still when it was closed after that)."""
+    return (
+        request.solved_at is not None
+        and request.status in (Request.Status.SOLVED, Request.Status.CLOSED)
+        and request.anonymised_at is None
+        and not Rating.objects.filter(request=request).exists()
+    )
+
+
+@transaction.atomic
+def rate(request: Request, *, good: bool, comment: str = "", recommend: int | None = None):
+    """The customer's answer to "How did we do?". None when it was rated already (a second
+    tab, a double click): the first answer stands."""
+    from support.models import RequestEvent
+
+    locked = _locked(request)
+    if Rating.objects.filter(request=locked).exists():
+        return None
+    rating = Rating.objects.create(request=locked, good=good, comment=comment, recommend=recommend)
+    _event(locked, None, RequestEvent.Action.RATED, "good" if good else "bad")
+    return rating
+
+
+class MergeNeedsConfirmation(Exception):
+    """The two requests came from different e-mail addresses: the agent confirms first."""
+
+
+@transaction.atomic
+def request_merge(*, source: Request, into: Request, by, different_customer: bool = False):
+    """Move ``source``'s conversation (its messages, their attachments with them) into
+    ``into``, where it falls in time order, and close ``source`` as merged into it; both
+    histories say so. Refuses merging a request into itself, into a merged one, and one
+    that others were merged into (no chains); requests from different addresses only with
+    ``different_customer`` (else MergeNeedsConfirmation). Returns ``into`` as it is now.
+    The view checks ``permissions.can_merge``."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from support.models import RequestEvent
+
+    if source.pk == into.pk:
+        raise ValidationError(_("A request cannot be merged into itself."))
+    # Both rows, the lower id first: two agents merging the same two requests at once (either
+    # way round) wait for each other instead of deadlocking.
+    locked = {
+        pk: Request.objects.select_for_update().get(pk=pk) for pk in sorted((source.pk, into.pk))
+    }
+    src, dst = locked[source.pk], locked[into.pk]
+    if src.merged_into_id is not None:
+        raise ValidationError(_("%(ref)s was merged already.") % {"ref": src.reference})
+    if dst.merged_into_id is not None:
+        raise ValidationError(
+            _("%(ref)s was itself merged into another request: merge into that one.")
+            % {"ref": dst.reference}
+        )
+    if Request.objects.filter(merged_into=src).exists():
+        raise ValidationError(
+            _(
+                "Other requests were merged into %(ref)s: merge %(other)s into it instead, so "
+                "that every conversation stays in one place."
+            )
+            % {"ref": src.reference, "other": dst.reference}
+        )
+    if src.anonymised_at is not None or dst.anonymised_at is not None:
+        raise ValidationError(_("A request whose personal data was removed cannot be merged."))
+    different = src.email.casefold() != dst.email.casefold()
+    if different and not different_customer:
+        raise MergeNeedsConfirmation
+    moved = Message.objects.filter(request=src).update(request=dst)
+    fields = ["updated_at"]
+    open_statuses = (Request.Status.NEW, Request.Status.OPEN)
+    if src.status in open_statuses and dst.status not in open_statuses:
+        # The source still waited for the team: so does the conversation now.
+        dst.status = Request.Status.OPEN
+        fields.append("status")
+    # Neither customer has an answer yet: the earlier promise holds.
+    unanswered = src.first_response_at is None and dst.first_response_at is None
+    if unanswered and src.first_response_due < dst.first_response_due:
+        dst.first_response_due = src.first_response_due
+        fields.append("first_response_due")
+    dst.save(update_fields=fields)
+    src.status = Request.Status.CLOSED
+    src.merged_into = dst
+    src.save(update_fields=["status", "merged_into", "updated_at"])
+    Action = RequestEvent.Action
+    _event(src, by, Action.MERGED, _("into %(ref)s") % {"ref": dst.reference})
+    detail = ngettext(
+        "from %(ref)s (%(count)d message)", "from %(ref)s (%(count)d messages)", moved
+    ) % {"ref": src.reference, "count": moved}
+    if different:
+        detail += " · " + _("another customer: %(email)s") % {"email": src.email}
+    _event(dst, by, Action.MERGED, detail)
+    source.status, source.merged_into_id = src.status, dst.pk
+    return dst

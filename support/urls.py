@@ -13,6 +13,8 @@ urlpatterns = [
     path("contact/answered/", views.answered, name="answered"),
     path("contact/answers/", views.answers_json, name="answers"),
     path("contact/open/", views.open_answer, name="open_answer"),
+    path("contact/challenge/", views.challenge, name="challenge"),
     path("requests/", views.mine, name="mine"),
     path("requests/<str:secret>/", views.request_page, name="request"),
+    path("requests/<str:secret>/files/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -5,23 +5,25 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
-from site_config import ratelimit
+from site_config import proof_of_work, ratelimit
 from support import permissions, services
-from support.forms import ContactForm, ReplyForm, SubjectForm
+from support.forms import ContactForm, RatingForm, ReplyForm, SubjectForm
 from support.models import Request
 
 # Requests per visitor address, and per e-mail address: (count, seconds).
 CONTACT_LIMITS = ((5, 3600), (20, 86400))
+# Tighter, on top: forms sent without a proof of work (no JavaScript, or a bot that skips it).
+UNCHECKED_LIMITS = ((2, 3600), (5, 86400))
 
 
 def _topics(language: str):
@@ -59,9 +61,11 @@ def contact(request):
         "business_hours": hours,
     }
     if request.method == "POST":
-        form = ContactForm(request.POST, topics=topics, user=request.user)
+        form = ContactForm(request.POST, request.FILES, topics=topics, user=request.user)
         if form.is_valid():
-            limited = _limited(request, form.cleaned_data["email"])
+            limited = _limited(
+                request, form.cleaned_data["email"], checked=form.cleaned_data["proof_of_work"]
+            )
             if limited:
                 form.add_error(None, limited)
             else:
@@ -76,9 +80,11 @@ def contact(request):
                     order_number=data["order_number"],
                     user=request.user,
                     visit_key=data["visit"],
+                    files=data["attachments"],
                 )
                 request.session["support_sent"] = created.pk
                 return redirect("support:sent")
+        _choose_files_again(request, form)
         context.update(
             step=2, form=form, answers=_answers(request, form.data.get("subject", ""), language)
         )
@@ -117,15 +123,43 @@ def answers_json(request):
     )
 
 
-def _limited(request, email: str) -> str:
+def _limited(request, email: str, *, checked: bool) -> str:
     """Too many requests from one address or for one e-mail address: say so (each limit
-    counts on its own)."""
+    counts on its own). Forms without a proof of work (``checked``) meet tighter limits."""
     who = (("contact-ip", ratelimit.client_ip(request)), ("contact-email", email.lower()))
     for limit, period in CONTACT_LIMITS:
         for scope, key in who:
             if not ratelimit.hit(f"{scope}-{period}", key, limit=limit, period=period):
                 return _("You sent many requests in a short time. Please wait, or call us.")
+    if checked:
+        return ""
+    for limit, period in UNCHECKED_LIMITS:
+        for scope, key in who:
+            if not ratelimit.hit(f"unchecked-{scope}-{period}", key, limit=limit, period=period):
+                return _(
+                    "Your browser could not check this form against automated messages "
+                    "(it needs JavaScript), and several were sent from here without that check. "
+                    "Please turn JavaScript on and send it again, or reach us another way. "
+                    "Nothing you wrote is lost."
+                )
     return ""
+
+
+@require_GET
+@never_cache
+def challenge(request):
+    """A fresh proof-of-work challenge for the contact form, for a page open longer than its
+    embedded one lasts (static/js/proof_of_work.js)."""
+    return JsonResponse(proof_of_work.create_challenge("contact"))
+
+
+def _choose_files_again(request, form) -> None:
+    """A form sent back keeps what was typed, but no browser keeps chosen files: say so."""
+    if request.FILES and not form.has_error("attachments"):
+        form.add_error(
+            "attachments",
+            _("Please choose your files again: they cannot be kept when a form is sent back."),
+        )
 
 
 def sent(request):
@@ -154,33 +188,67 @@ def open_answer(request):
 
 @never_cache
 def request_page(request, secret: str):
-    found = get_object_or_404(Request.objects.select_related("topic"), secret=secret)
+    found = get_object_or_404(Request.objects.select_related("topic", "rating"), secret=secret)
     if not permissions.can_read_with_secret(found, secret):
         raise Http404
+    if found.merged_into_id is not None and permissions.can_follow_merge(found):
+        # The team merged it into another request of theirs: the conversation is there now.
+        return redirect("support:request", secret=found.merged_into.secret)
     site = Site.find_for_request(request)
+    hours = services.hours_for(site)
     form = ReplyForm()
-    if request.method == "POST":
-        if request.POST.get("action") == "confirm":
-            if services.request_confirm(found, site):
-                messages.success(request, _("Thank you: your request is with our team now."))
+    chosen = request.GET.get("rating")  # from "How did we do?" in the e-mail
+    rating_form = RatingForm(
+        initial={"rating": chosen if chosen in ("good", "bad") else None},
+        ask_recommend=hours.ask_recommend,
+    )
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "confirm":
+        if services.request_confirm(found, site):
+            messages.success(request, _("Thank you: your request is with our team now."))
+        return redirect("support:request", secret=secret)
+    if action == "rate":
+        if not services.can_rate(found):
+            messages.info(request, _("Thank you: we have your rating already."))
             return redirect("support:request", secret=secret)
+        rating_form = RatingForm(request.POST, ask_recommend=hours.ask_recommend)
+        if rating_form.is_valid():
+            data = rating_form.cleaned_data
+            services.rate(
+                found,
+                good=data["rating"] == "good",
+                comment=data["comment"],
+                recommend=data.get("recommend"),
+            )
+            messages.success(request, _("Thank you for telling us how we did."))
+            return redirect("support:request", secret=secret)
+    elif request.method == "POST":
         if found.status == Request.Status.CLOSED:
             messages.error(request, _("This request is closed. Please send a new one."))
             return redirect("support:contact")
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, request.FILES)
         if form.is_valid():
-            services.customer_reply(found, body=form.cleaned_data["body"], user=request.user)
+            services.customer_reply(
+                found,
+                body=form.cleaned_data["body"],
+                user=request.user,
+                files=form.cleaned_data["attachments"],
+            )
             messages.success(request, _("Added to your request. We will answer by e-mail."))
             return redirect("support:request", secret=secret)
+        _choose_files_again(request, form)
     context = {
         "support_request": found,
         # Notes for the team are never shown to the customer.
-        "conversation": list(found.messages.filter(internal=False)),
+        "conversation": list(found.messages.filter(internal=False).prefetch_related("attachments")),
         "form": form,
-        "zone": services.hours_for(site).clock().zone,
+        "rating_form": rating_form if services.can_rate(found) else None,
+        "zone": hours.clock().zone,
     }
     response = TemplateResponse(request, "support/request.html", context)
-    response["Referrer-Policy"] = "no-referrer"  # the address is the key: never pass it on
+    # The address is the key: never passed to another site. Not "no-referrer": with it a
+    # browser sends "Origin: null" on the page's own forms, and CSRF refuses them.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -189,3 +257,20 @@ def request_page(request, secret: str):
 def mine(request):
     found = Request.objects.filter(user=request.user).select_related("topic")
     return TemplateResponse(request, "support/mine.html", {"requests": found[:100]})
+
+
+@never_cache
+def attachment(request, secret: str, pk: int):
+    """A file of the request, to whoever has its link (and only with that request's link)."""
+    from support import attachments
+    from support.models import Attachment
+
+    found = get_object_or_404(
+        Attachment.objects.select_related("message__request"),
+        pk=pk,
+        message__request__secret=secret,
+        message__internal=False,
+    )
+    if not permissions.can_read_with_secret(found.message.request, secret):
+        raise Http404
+    return attachments.response(found)

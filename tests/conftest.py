@@ -111,3 +111,17 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def private_media(monkeypatch, tmp_path):
+    """Support attachments land in a folder of the test's own, thrown away after it (the
+    field's storage is fixed when models load, so the field is pointed there)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from support.models import Attachment
+
+    location = tmp_path / "private"
+    field = Attachment._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", FileSystemStorage(location=location, base_url=None))
+    return location

@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+import altcha
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from wagtail.rich_text import RichText
 from forum import markup
 from forum.models import Board, Post, Profile, Thread
 from kb.models import FaqPage, HelpCenterPage, HowToVideoPage, PolicyPage, TopicPage
+from site_config import proof_of_work
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -213,3 +215,10 @@ class PostFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "Print the label from your order page and take the parcel to any shop."
     body_html = factory.LazyAttribute(lambda p: markup.render(p.body))
+
+
+def proof_of_work_solution(challenge: dict | None = None, scope: str = "contact") -> str:
+    """What static/js/proof_of_work.js puts in a form's hidden field: ``challenge`` (as the
+    page embeds it; by default a fresh one) solved for real with the altcha library."""
+    issued = altcha.Challenge.from_dict(challenge or proof_of_work.create_challenge(scope))
+    return altcha.Payload(issued, altcha.solve_challenge(issued)).to_base64()

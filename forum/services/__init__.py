@@ -40,13 +40,23 @@ from forum.services.posting import (
     thread_create,
 )
 from forum.services.profiles import profile_create, profile_update
-from forum.services.promotion import Promoted, Review, reply_promote_to_kb
+from forum.services.promotion import (
+    FaqDraft,
+    Promoted,
+    Review,
+    faq_draft_add,
+    faq_draft_send_to_review,
+    reply_promote_to_kb,
+)
 
 __all__ = [
     "DuplicatePost",
+    "FaqDraft",
     "PostingLimited",
     "Promoted",
     "Review",
+    "faq_draft_add",
+    "faq_draft_send_to_review",
     "notifications_mark_read",
     "post_approve",
     "post_edit",

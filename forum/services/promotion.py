@@ -5,7 +5,10 @@ Staff choose the FAQ page (or a topic that gets a new FAQ page) and rewrite the 
 the answer for every customer. The draft then enters Wagtail's own moderation: the page's
 workflow is started, and Wagtail e-mails the reviewers of its first task. A page already in
 review keeps its review, which now covers the new question too; a page without a workflow
-gets a draft revision only, and the caller says so."""
+gets a draft revision only, and the caller says so.
+
+``faq_draft_add`` and ``faq_draft_send_to_review`` are the same steps from plain data, for
+drafts that do not come from a forum answer (the support inbox's "Draft an FAQ")."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,7 +23,7 @@ from wagtail.log_actions import log as wagtail_log
 from wagtail.rich_text import RichText
 
 from forum import markup
-from forum.models import KbPromotion, ModerationLog, Post, Thread
+from forum.models import KbPromotion, ModerationLog, Post
 from forum.services._common import lock_thread, log
 from kb.blocks import TEXT_TAGS, anchor_for
 from kb.models import FaqPage, TopicPage
@@ -50,12 +53,12 @@ def kb_answer_html(source: str) -> str:
     return html.strip()
 
 
-def _target_errors(into, thread: Thread, by) -> str | None:
+def _target_errors(into, language: str, by, wrong_page: str) -> str | None:
     if not isinstance(into, FaqPage | TopicPage) or into.alias_of_id:
         # An alias is a copy of another language's page: Wagtail does not edit it.
-        return _("Choose a FAQ page of this thread's language from the list.")
-    if into.locale.language_code != thread.language:
-        return _("Choose a FAQ page of this thread's language from the list.")
+        return wrong_page
+    if into.locale.language_code != language:
+        return wrong_page
     lock = into.get_lock() if isinstance(into, FaqPage) else None
     if lock is not None and lock.for_user(by):
         return _(
@@ -93,7 +96,9 @@ def _new_page(topic: TopicPage, *, item: dict, by):
     return faq, revision
 
 
-def _send_to_review(page: FaqPage, by) -> Review:
+def faq_draft_send_to_review(page: FaqPage, by) -> Review:
+    """Start the page's workflow (Wagtail tells the reviewers of its first task), unless it
+    is in review already or has no workflow."""
     workflow = page.get_workflow()
     if workflow is None:
         return Review.NONE
@@ -103,6 +108,50 @@ def _send_to_review(page: FaqPage, by) -> Review:
         return Review.IN_PROGRESS
     workflow.start(page, by)
     return Review.SUBMITTED
+
+
+@dataclass(frozen=True)
+class FaqDraft:
+    page: FaqPage
+    revision: object  # wagtail.models.Revision
+    anchor: str  # the new question's anchor on the page
+
+
+@transaction.atomic
+def faq_draft_add(
+    *, into: FaqPage | TopicPage, language: str, question: str, answer: str, by, wrong_page: str
+) -> FaqDraft:
+    """Add ``question`` and ``answer`` (Markdown, cut down to what an FAQ answer may hold) as a
+    draft question at the end of the FAQ page ``into``, or of a new FAQ page in the topic
+    ``into``, which must be of ``language``. Nothing goes live, and nothing is sent to review
+    yet (``faq_draft_send_to_review``). Raises ValidationError on ``question``, ``answer``
+    or ``page`` (``wrong_page`` says what is wrong with the page). The caller checks
+    permission: the forum's promotion and the support inbox share this."""
+    question = " ".join(question.split())
+    html = kb_answer_html(answer)
+    errors = {}
+    if not question or len(question) > QUESTION_MAX:
+        errors["question"] = _("Write the question in up to %(max)d characters.") % {
+            "max": QUESTION_MAX
+        }
+    if not html_to_text(html).strip():
+        errors["answer"] = _("The answer needs some text.")
+    if isinstance(into, FaqPage):
+        # Two promotions into one page at once would each add to the same draft and the
+        # second would drop the first's question: the second waits for the first.
+        into = FaqPage.objects.select_for_update().get(pk=into.pk)
+    problem = _target_errors(into, language, by, wrong_page)
+    if problem:
+        errors["page"] = problem
+    if errors:
+        raise ValidationError(errors)
+
+    item = {"question": question, "answer": RichText(html), "anchor": anchor_for(question)}
+    if isinstance(into, TopicPage):
+        page, revision = _new_page(into, item=item, by=by)
+    else:
+        page, revision = _add_to_page(into, item=item, by=by)
+    return FaqDraft(page=page, revision=revision, anchor=page.items[-1].value["anchor"])
 
 
 @transaction.atomic
@@ -120,31 +169,15 @@ def reply_promote_to_kb(
     if existing is not None:  # a second click, or a second member of staff
         return Promoted(existing, created=False, review=None)
 
-    question = " ".join(question.split())
-    html = kb_answer_html(answer)
-    errors = {}
-    if not question or len(question) > QUESTION_MAX:
-        errors["question"] = _("Write the question in up to %(max)d characters.") % {
-            "max": QUESTION_MAX
-        }
-    if not html_to_text(html).strip():
-        errors["answer"] = _("The answer needs some text.")
-    if isinstance(into, FaqPage):
-        # Two promotions into one page at once would each add to the same draft and the
-        # second would drop the first's question: the second waits for the first.
-        into = FaqPage.objects.select_for_update().get(pk=into.pk)
-    problem = _target_errors(into, thread, by)
-    if problem:
-        errors["page"] = problem
-    if errors:
-        raise ValidationError(errors)
-
-    item = {"question": question, "answer": RichText(html), "anchor": anchor_for(question)}
-    if isinstance(into, TopicPage):
-        page, revision = _new_page(into, item=item, by=by)
-    else:
-        page, revision = _add_to_page(into, item=item, by=by)
-    anchor = page.items[-1].value["anchor"]
+    draft = faq_draft_add(
+        into=into,
+        language=thread.language,
+        question=question,
+        answer=answer,
+        by=by,
+        wrong_page=_("Choose a FAQ page of this thread's language from the list."),
+    )
+    page, revision, anchor = draft.page, draft.revision, draft.anchor
     promotion = KbPromotion.objects.create(post=reply, page=page, anchor=anchor, created_by=by)
     wagtail_log(
         instance=page,
@@ -160,5 +193,5 @@ def reply_promote_to_kb(
         },
     )
     log(ModerationLog.Action.PROMOTE, actor=by, thread=thread, post=reply, page_id=page.pk)
-    review = _send_to_review(page, by)
+    review = faq_draft_send_to_review(page, by)
     return Promoted(promotion, created=True, review=review)

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='supporthours',
             name='retention_days',
-            field=models.PositiveSmallIntegerField(default=365, help_text='After this, a closed request keeps its subject, dates and rating, but not who sent it or what they wrote (GDPR, KVKK).', validators=[django.core.validators.MinValueValidator(1)], verbose_name='keep personal data of closed requests for (days)'),
+            field=models.PositiveSmallIntegerField(default=365, help_text='After this, a closed request keeps its reference, dates, topic and rating, but not who sent it, its subject or what was written (GDPR, KVKK).', validators=[django.core.validators.MinValueValidator(1)], verbose_name='keep personal data of closed requests for (days)'),
         ),
         migrations.AlterField(
             model_name='requestevent',
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=support.models.attachment_path)),
+                ('file', models.FileField(max_length=200, storage=support.models.private_storage, upload_to=support.models.attachment_path)),
                 ('name', models.CharField(max_length=200)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),

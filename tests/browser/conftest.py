@@ -103,3 +103,31 @@ def sign_in(page, user, next_url="/en/forum/"):
     form.locator("input[name=password]").fill(PASSWORD)
     form.locator("button[type=submit]").click()
     page.wait_for_url(f"**{next_url}")
+
+
+# Accessibility: axe-core (pinned in package.json, installed by ``make browser-deps``).
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        reason = "axe-core is not installed (make browser-deps runs npm ci)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+def run_axe(page, source: str) -> list[dict]:
+    # Evaluated through the browser's debugging protocol, which the page's CSP (no inline
+    # script) does not govern: the page is checked exactly as served.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(source + "\n;true")
+    result = page.evaluate(
+        """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(
+            v => ({id: v.id, impact: v.impact, help: v.help,
+                   nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
+    )
+    return result

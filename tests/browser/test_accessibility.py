@@ -10,47 +10,27 @@ what a visitor of ``make run`` sees. Counts per page are written to
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import ARTIFACTS, WIDTHS, sign_in
+from tests.browser.conftest import ARTIFACTS, BLOCKING, WIDTHS, run_axe, sign_in
 from tests.factories import UserFactory, in_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = {"serious", "critical"}
 LANGUAGES = ("en", "tr", "de")
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.exists():
-        reason = "axe-core is not installed (make browser-deps runs npm ci)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    return AXE.read_text(encoding="utf-8")
-
-
-def run_axe(page, source: str) -> list[dict]:
-    # Evaluated through the browser's debugging protocol, which the page's CSP (no inline
-    # script) does not govern: the page is checked exactly as served.
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(source + "\n;true")
-    result = page.evaluate(
-        """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(
-            v => ({id: v.id, impact: v.impact, help: v.help,
-                   nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
-    )
-    return result
 
 
 SEARCHES = {"en": "refund", "tr": "iade", "de": "rücksendung"}
 ANONYMOUS_ACCOUNT_PAGES = ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/")
-MEMBER_PAGES = ("ask", "/accounts/profile/", "/accounts/email/", "/accounts/password/change/")
+MEMBER_PAGES = (
+    "ask",
+    "requests",
+    "/accounts/profile/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+)
 # Signed in as a member: their notifications, and the page /admin/ answers them (403).
 MEMBER_FORUM_PAGES = {"notifications": 200, "/admin/": 403}
 # Signed in as support staff and moderator: the tables they work from, and the form that
@@ -85,7 +65,46 @@ def reading_urls(language: str) -> dict[str, str]:
         "thread": thread.get_absolute_url(),
         "contact": f"/{language}/contact/",
         "contact, its answers and message": f"/{language}/contact/?subject={SEARCHES[language]}",
+        "support request (solved, asking for a rating)": support_request_url(language),
     }
+
+
+def support_request_url(language: str) -> str:
+    """A solved request with a photo, the team's answer and "How did we do?" (with 0-10)."""
+    import io
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from PIL import Image
+    from wagtail.models import Site
+
+    from support import attachments
+    from support.models import Message, Request, SupportHours
+
+    SupportHours.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True), defaults={"ask_recommend": True}
+    )
+    now = timezone.now()
+    request, _created = Request.objects.get_or_create(
+        reference=f"HC-AXE{language.upper()}-0000"[:12],
+        defaults={
+            "email": f"axe-{language}@example.com",
+            "language": language,
+            "subject": SEARCHES[language],
+            "status": Request.Status.SOLVED,
+            "confirmed_at": now,
+            "first_response_due": now + timedelta(hours=4),
+            "first_response_at": now,
+            "solved_at": now,
+        },
+    )
+    if _created:
+        first = Message.objects.create(request=request, body=SEARCHES[language] + "?")
+        photo = io.BytesIO()
+        Image.new("RGB", (64, 48)).save(photo, "JPEG")
+        attachments.store(first, [attachments.Checked("photo.jpg", "image/jpeg", photo.getvalue())])
+        Message.objects.create(request=request, from_team=True, body="OK.")
+    return f"/{language}/requests/{request.secret}/"
 
 
 def promote_url(language: str) -> str:
@@ -96,7 +115,9 @@ def promote_url(language: str) -> str:
     return f"/{language}/forum/p/{thread.order_by('pk').first().official_answer_id}/promote/"
 
 
-def test_no_serious_or_critical_violations_on_any_page(browser, live_server, axe_source):
+def test_no_serious_or_critical_violations_on_any_page(
+    browser, live_server, axe_source, private_media
+):
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
     member = UserFactory()
     staff = in_group(in_group(UserFactory(is_staff=True), "Support staff"), "Forum moderators")
@@ -117,7 +138,9 @@ def test_no_serious_or_critical_violations_on_any_page(browser, live_server, axe
                 found[f"{where} {url}"] = check(page, url, axe_source)
             sign_in(page, member, f"/{language}/forum/ask/")
             for url in MEMBER_PAGES:
-                url = f"/{language}/forum/ask/" if url == "ask" else url
+                url = {"ask": f"/{language}/forum/ask/", "requests": f"/{language}/requests/"}.get(
+                    url, url
+                )
                 found[f"{where} {url}"] = check(page, url, axe_source)
             for url, status in MEMBER_FORUM_PAGES.items():
                 url = f"/{language}/forum/{url}/" if not url.startswith("/") else url

@@ -42,7 +42,7 @@ FIELDS = [
     "body", "title", "reason", "id", "action", "display_name", "language", "board", "tags",
     "helpful", "comment", "email", "password", "password1", "password2", "login", "q",
     "value", "vote", "note", "target", "thread", "kind", "quote", "next", "days", "until",
-    "notify", "official", "code", "key", "oldpassword", "remember",
+    "notify", "official", "code", "key", "oldpassword", "remember", "altcha",
 ]  # fmt: skip
 
 

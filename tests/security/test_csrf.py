@@ -123,8 +123,10 @@ GET_ONLY = {
     "forum:history": "earlier versions of a post: a list",
     "support:sent": "the page after sending: reads the session",
     "support:answers": "JSON answers while the subject is typed",
+    "support:challenge": "@require_GET: a fresh signed proof-of-work challenge; stores nothing",
     "support:open_answer": "counts an opened answer and redirects to it",
     "support:mine": "a customer's requests: a list",
+    "support:attachment": "serves one file of a request behind its secret link",
     "account_inactive": "allauth: a message page",
     "account_email_verification_sent": "allauth: a message page",
     "account_reset_password_done": "allauth: a message page",
@@ -140,6 +142,8 @@ CSRF_EXEMPT = {
     "in the address is the proof, and it can only stop e-mails for one subscription",
     "search:click": "<a ping> click-through: a signed token in the address, and it can only "
     "mark one logged search's first click",
+    "support_mail_in": "an e-mail provider's inbound webhook: 404 until the provider's secret "
+    "is configured, then Postmark's basic auth or Mailgun's signature proves the caller",
 }
 
 
@@ -298,3 +302,7 @@ def test_exempt_endpoints_refuse_a_post_without_their_signed_token(world):
     click = client.post(reverse("search:click") + "?t=forged&r=1")
 
     assert (unsubscribe.status_code, click.status_code) == (404, 400)
+    # Not configured: no webhook (404, through the language redirect any 404 gets).
+    for provider in ("postmark", "mailgun"):
+        webhook = client.post(f"/mail/inbound/{provider}/", {}, follow=True)
+        assert webhook.status_code == 404

@@ -32,19 +32,36 @@ def _request(n: int, subject: str, body: str) -> Request:
     return request
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def requests_with_payloads(help_center, xss_payloads):
+    from support import attachments
+    from support.models import Rating
+
     calm = _request(0, HARMLESS, HARMLESS)
     agent = in_group(UserFactory(email="agent@example.com", is_staff=True), "Support staff")
+    png = _png()
     made = []
-    for n, (_line, payload) in enumerate(xss_payloads, start=1):
+    for n, (_line, payload) in enumerate([("", HARMLESS), *xss_payloads]):
         text = stored(payload)
-        request = _request(n, text, text)
+        request = calm if n == 0 else _request(n, text, text)
         services.team_note(request, body=text, by=agent)
-        services.team_reply(request, body=text, by=agent)
-        made.append(request)
-    services.team_note(calm, body=HARMLESS, by=agent)
-    services.team_reply(calm, body=HARMLESS, by=agent)
+        services.team_reply(request, body=text, by=agent, status=Request.Status.SOLVED)
+        # The file's name as the customer's computer gave it, and their rating's comment.
+        name = attachments.clean_name(text)
+        attachments.store(request.messages.first(), [attachments.Checked(name, "image/png", png)])
+        Rating.objects.create(request=request, good=False, comment=text)
+        if n:
+            made.append(request)
     return {"calm": calm, "requests": made, "agent": agent}
 
 
@@ -60,7 +77,7 @@ def test_the_customers_request_page_shows_what_was_written_as_text(
         "support request page (customer)",
         page(requests_with_payloads["calm"]),
         len(xss_payloads),
-        note="subject, order number, message, team answer",
+        note="subject, order number, message, team answer, attachment name",
     )
     for n, request in enumerate(requests_with_payloads["requests"]):
         place.check(page(request), [n], f"request {request.reference}")
@@ -82,7 +99,7 @@ def test_the_teams_inbox_and_request_page_show_what_customers_wrote_as_text(
         "support request page (team)",
         page(reverse("support_request", args=[calm.pk])),
         len(xss_payloads),
-        note="subject, message, note, answer, e-mail",
+        note="subject, message, note, answer, attachment name, rating comment",
     )
     for n, request in enumerate(requests_with_payloads["requests"]):
         place.check(page(reverse("support_request", args=[request.pk])), [n], request.reference)

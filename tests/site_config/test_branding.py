@@ -194,3 +194,27 @@ def test_other_pages_keep_the_header_search_and_a_menu_that_works_without_script
     assert "<summary" in menu and "Sign in" in menu and 'hreflang="de"' in menu
     # The search page changes the search in its own box: one box there too.
     assert Client().get("/en/search/?q=parcel").content.decode().count('role="search"') == 1
+
+
+def test_staff_add_a_footer_link_and_a_contact_channel_in_the_admin_and_pages_show_them(
+    client, help_center, django_capture_on_commit_callbacks
+):
+    """Snippets → Footer links / Contact channels: the way staff edit them (they were once
+    models with no admin screen at all)."""
+    english = Locale.objects.get(language_code="en")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.get("/en/")  # the brand is cached now
+    for model, fields in (
+        (FooterLink, {"label": "Impressum", "url": "/en/imprint/", "sort_order": "1"}),
+        (ContactChannel, {"kind": "phone", "label": "Call us", "value": "+49 30 1234 5678",
+                          "hours": "Mo-Fr 9-18", "sort_order": "0"}),
+    ):  # fmt: skip
+        listing = reverse(f"wagtailsnippets_site_config_{model._meta.model_name}:list")
+        assert client.get(listing).status_code == 200
+        add = reverse(f"wagtailsnippets_site_config_{model._meta.model_name}:add")
+        with django_capture_on_commit_callbacks(execute=True):  # the cached brand is forgotten
+            response = client.post(f"{add}?locale=en", {**fields, "site": ""})
+        assert response.status_code == 302, response.context["form"].errors
+        assert model.objects.get(locale=english, label=fields["label"])
+    page = client.get("/en/").content.decode()
+    assert "Impressum" in page and "+49 30 1234 5678" in page

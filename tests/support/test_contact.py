@@ -14,7 +14,13 @@ from wagtail.models import Site
 
 from support import references, services
 from support.models import ContactVisit, Message, Request, SupportHours
-from tests.factories import FaqPageFactory, TopicPageFactory, UserFactory, faq_items
+from tests.factories import (
+    FaqPageFactory,
+    TopicPageFactory,
+    UserFactory,
+    faq_items,
+    proof_of_work_solution,
+)
 from tests.search.contract import index_everything
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +36,7 @@ def _send(client, language="en", **fields):
         "order_number": "",
         "visit": "",
         "website": "",
+        "altcha": proof_of_work_solution(),  # as the page's script sends it
         **fields,
     }
     with translation.override(language):
@@ -168,7 +175,7 @@ def test_the_request_page_needs_its_secret_and_takes_a_reply(client, help_center
     url = reverse("support:request", kwargs={"secret": request.secret})
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # (the browser journey posts its forms)
     assert "Waiting for you" in response.content.decode()
     client.post(url, {"body": "The tracking number is 123."})
     request.refresh_from_db()
