@@ -77,10 +77,10 @@ class SavedReplyTextView(View):
 
 
 class MergeView(_RequestTool):
-    """POST ``into`` (a reference as the agent typed it): merge this request into that one;
-    a request from another address asks for confirmation first (``confirm``)."""
+    """POST ``into`` (a reference as the agent typed it): merge this request into that one
+    (the same customer's only: ``services.request_merge``)."""
 
-    template_name = "support/admin/merge_confirm.html"
+    template_name = "support/admin/request.html"  # never rendered: POST answers a redirect
     page_title = gettext_lazy("Merge into another request")
     http_method_names = ["post"]
 
@@ -106,14 +106,7 @@ class MergeView(_RequestTool):
             )
             return self.back()
         try:
-            services.request_merge(
-                source=source,
-                into=into,
-                by=request.user,
-                different_customer=request.POST.get("confirm") == "yes",
-            )
-        except services.MergeNeedsConfirmation:
-            return self.render_to_response(self.get_context_data(into=into))
+            services.request_merge(source=source, into=into, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return self.back()

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
 
-from support import permissions, saved_replies, services
+from support import addresses, permissions, saved_replies, services
 from support.forms import BODY_MAX, CleanTextMixin
 from support.models import Request
 
@@ -170,11 +170,13 @@ class RequestView(_AgentsOnly, WagtailAdminTemplateMixin, TemplateView):
                 found.messages.select_related("author").prefetch_related("attachments")
             ),
             events=list(found.events.select_related("actor")),
-            others=list(
-                Request.objects.filter(email__iexact=found.email)
+            others=[
+                other
+                for other in Request.objects.filter(email__iexact=found.email)
                 .exclude(pk=found.pk)
-                .order_by("-created_at")[:10]
-            ),
+                .order_by("-created_at")[:20]
+                if addresses.same(other.email, found.email)
+            ][:10],
             agents=list(
                 get_user_model().objects.filter(permissions.agents_q()).distinct().order_by("email")
             ),
@@ -198,9 +200,9 @@ def attachment(request, pk: int, file_pk: int):
     from support import attachments
     from support.models import Attachment
 
+    if not permissions.can_open_attachments(request.user):
+        raise PermissionDenied  # before any lookup: nothing said about which files exist
     found = get_object_or_404(
         Attachment.objects.select_related("message__request"), pk=file_pk, message__request_id=pk
     )
-    if not permissions.is_support_agent(request.user):
-        raise PermissionDenied
     return attachments.response(found)

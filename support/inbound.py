@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from support import attachments, quotes
+from support import addresses, attachments, quotes
 from support.models import Message, Request
 from support.references import ALPHABET, PREFIX
 
@@ -30,13 +30,28 @@ logger = logging.getLogger(__name__)
 
 _CHARS = f"[{ALPHABET}]"
 REFERENCE = re.compile(rf"\b{PREFIX}-({_CHARS}{{4}})-?({_CHARS}{{4}})\b", re.I)
-# Our own Message-IDs: ``<…support.HC-7KQ4-9M2P…@domain>`` (``message_id``).
+# The reference with its signature, as our Reply-To and Message-IDs carry it:
+# ``HC-7KQ4-9M2P.3f9a0c2b7d1e``. Only someone who received our e-mail knows it.
+SIGNED = re.compile(rf"\b{PREFIX}-({_CHARS}{{4}})-?({_CHARS}{{4}})\.([0-9a-f]{{12}})\b", re.I)
+# Our own Message-IDs: ``<…support.HC-7KQ4-9M2P.<signature>@domain>`` (``message_id``).
 _OURS = "support."
+
+
+def signature(reference: str) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("support.inbound.reply", reference.upper()).hexdigest()[:12]
+
+
+def signed(reference: str) -> str:
+    return f"{reference}.{signature(reference)}"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    action: str  # "added", "created" or "ignored"
+    # "added", "created"; "ignored" (auto-replies, bounces, duplicates: never answered) or
+    # "refused" (too large, too many: the mail server bounces it, the sender learns why)
+    action: str
     reason: str = ""
     request: Request | None = None
 
@@ -45,7 +60,7 @@ def message_id(request: Request) -> str:
     """A Message-ID for an e-mail about ``request``: replies to it name the request."""
     from django.core.mail import make_msgid
 
-    return make_msgid(idstring=f"{_OURS}{request.reference}", domain=mail_domain())
+    return make_msgid(idstring=f"{_OURS}{signed(request.reference)}", domain=mail_domain())
 
 
 def mail_domain() -> str:
@@ -63,24 +78,24 @@ def reply_address(request: Request) -> str:
     if "@" not in address:
         return ""
     local, domain = address.rsplit("@", 1)
-    return f"{local}+{request.reference}@{domain}"
+    return f"{local}+{signed(request.reference)}@{domain}"
 
 
 def why_ignored(message) -> str:
     """Why a message must not make a request or an answer; "" when it may."""
-    auto = (message.get("Auto-Submitted") or "").strip().lower()
+    auto = _header(message, "Auto-Submitted").strip().lower()
     if auto and auto != "no":
         return "auto-submitted"
-    if (message.get("Precedence") or "").strip().lower() in ("bulk", "junk", "list", "auto_reply"):
+    if _header(message, "Precedence").strip().lower() in ("bulk", "junk", "list", "auto_reply"):
         return "bulk"
-    if any(message.get(h) for h in ("X-Autoreply", "X-Autorespond", "X-Auto-Reply")):
+    if any(_header(message, h) for h in ("X-Autoreply", "X-Autorespond", "X-Auto-Reply")):
         return "auto-reply"
     # Exchange's out-of-office: it asks not to be answered, under a subject that says so.
-    suppress = (message.get("X-Auto-Response-Suppress") or "").strip().lower()
+    suppress = _header(message, "X-Auto-Response-Suppress").strip().lower()
     if suppress in ("all", "oof") and _subject_is_auto(message):
         return "auto-reply"
     if message.get_content_type() == "multipart/report" or (
-        (message.get("Return-Path") or "").strip() == "<>"
+        _header(message, "Return-Path").strip() == "<>"
     ):
         return "bounce"
     sender = _sender(message)
@@ -90,22 +105,26 @@ def why_ignored(message) -> str:
     ours = {_address(settings.DEFAULT_FROM_EMAIL), _address(settings.SUPPORT_REPLY_ADDRESS)}
     if sender and sender.lower() in ours:
         return "loop"
-    if _ours(message.get("Message-ID") or ""):
+    if _ours(_header(message, "Message-ID")):
         return "loop"
     return ""
 
 
 def _subject_is_auto(message) -> bool:
-    subject = (message.get("Subject") or "").lower()
+    subject = _header(message, "Subject").lower()
     return subject.startswith(
         ("automatic reply", "out of office", "abwesenheitsnotiz", "otomatik yanıt")
     )
 
 
 def _ours(message_id_value: str) -> bool:
-    return f"{_OURS}{PREFIX}-".lower() in message_id_value.lower() and message_id_value.lower()[
-        :-1
-    ].endswith(f"@{mail_domain()}".lower())
+    """One of our Message-IDs, signed: our own e-mail coming back."""
+    value = message_id_value.strip().lower()
+    return (
+        value.endswith(f"@{mail_domain()}>".lower())
+        and f"{_OURS}{PREFIX}-".lower() in value
+        and any(_valid(f"{PREFIX}-{a}-{b}".upper(), mac) for a, b, mac in SIGNED.findall(value))
+    )
 
 
 def _address(value: str) -> str:
@@ -114,36 +133,86 @@ def _address(value: str) -> str:
     return parseaddr(value or "")[1].lower()
 
 
-def _sender(message) -> str:
-    found = message.from_email
-    if isinstance(found, list):
-        found = found[0] if found else None
-    return found.addr_spec if found is not None else ""
-
-
-def references_in(message) -> list[str]:
-    """References named by the message, the surest first: address, subject, threading."""
-    recipients = [a.addr_spec for a in message.to + message.cc]
-    for header in ("Delivered-To", "X-Original-To", "Envelope-To"):
-        recipients += [message.get(header) or ""]
-    recipients.append(getattr(message, "envelope_recipient", None) or "")
-    threading = " ".join(
-        value for value in (message.get("In-Reply-To"), message.get("References")) if value
-    )
-    found = []
-    for text in (*recipients, message.get("Subject") or "", threading):
-        for first, second in REFERENCE.findall(text):
+def references_in(message) -> tuple[list[str], list[str]]:
+    """The references the message proves (signed, in the address it was sent to or the
+    Message-IDs it answers: it answers our e-mail), and those it only names (a subject
+    anyone can type)."""
+    recipients = [_safe(lambda: [a.addr_spec for a in message.to + message.cc], [])]
+    for header in ("Delivered-To", "X-Original-To", "Envelope-To", "In-Reply-To", "References"):
+        recipients.append([_header(message, header)])
+    recipients.append([getattr(message, "envelope_recipient", None) or ""])
+    proven = []
+    for text in (text for group in recipients for text in group):
+        for first, second, mac in SIGNED.findall(text[:5000]):
             reference = f"{PREFIX}-{first.upper()}-{second.upper()}"
-            if reference not in found:
-                found.append(reference)
-    return found
+            if _valid(reference, mac) and reference not in proven:
+                proven.append(reference)
+    named = []
+    for first, second in REFERENCE.findall(_header(message, "Subject")[:1000]):
+        reference = f"{PREFIX}-{first.upper()}-{second.upper()}"
+        if reference not in proven and reference not in named:
+            named.append(reference)
+    return proven, named
+
+
+def _valid(reference: str, mac: str) -> bool:
+    from django.utils.crypto import constant_time_compare
+
+    return constant_time_compare(signature(reference), mac.lower())
+
+
+def _safe(read, default):
+    """A part of a malformed message reads as missing, never as an error."""
+    try:
+        return read()
+    except Exception:
+        logger.info("support mail in: an unreadable part", exc_info=True)
+        return default
+
+
+def _header(message, name: str) -> str:
+    value = _safe(lambda: message.get(name), None)
+    return str(value) if value is not None else ""
+
+
+def _sender(message) -> str:
+    def read():
+        found = message.from_email
+        if isinstance(found, list):
+            found = found[0] if found else None
+        return found.addr_spec if found is not None else ""
+
+    return _safe(read, "")
+
+
+# What is kept of an e-mail: a web message's limit for what is shown (longer is cut, and
+# said so), and far more of the original.
+BODY_KEPT = 20_000
+ORIGINAL_KEPT = 200_000
 
 
 def _text(message) -> str:
-    if message.text and message.text.strip():
-        return message.text
-    if message.html:
-        return quotes.html_to_text(message.html)
+    """The message's text: its text part, else its HTML as text; a part in an unknown
+    charset is read as UTF-8 with what does not decode replaced."""
+
+    def part(kind: str) -> str:
+        found = _safe(lambda: message.text if kind == "text/plain" else message.html, None)
+        if found is None:  # an unknown charset: read as UTF-8, what does not decode replaced
+            found = _safe(lambda: _undecoded(message, kind), "")
+        return found or ""
+
+    text = part("text/plain")
+    if text.strip():
+        return text[:ORIGINAL_KEPT]
+    html = part("text/html")
+    return _safe(lambda: quotes.html_to_text(html[:ORIGINAL_KEPT]), "") if html else ""
+
+
+def _undecoded(message, kind: str) -> str:
+    for found in message.walk():
+        if found.get_content_type() == kind and not found.is_attachment():
+            payload = found.get_payload(decode=True) or b""
+            return payload.decode("utf-8", errors="replace")
     return ""
 
 
@@ -169,7 +238,7 @@ def _language(message, text: str) -> str:
     """The language the customer wrote in: the header their mail program sets, or a guess
     from the words; the site's language when neither tells."""
     codes = [code for code, _name in settings.LANGUAGES]
-    declared = (message.get("Content-Language") or "").split(",")[0].strip().lower()[:2]
+    declared = _header(message, "Content-Language").split(",")[0].strip().lower()[:2]
     if declared in codes:
         return declared
     try:
@@ -185,61 +254,77 @@ def _language(message, text: str) -> str:
 
 
 def receive(message) -> Outcome:
-    """Takes one incoming e-mail (an ``anymail.inbound.AnymailInboundMessage``)."""
-    from support import services
-
+    """Takes one incoming e-mail (an ``anymail.inbound.AnymailInboundMessage``). Anything
+    malformed in it reads as missing; only the database failing raises (the mail server or
+    the provider then delivers it again)."""
     reason = why_ignored(message)
     if reason:
         logger.info("support mail in: ignored (%s) from %s", reason, _sender(message))
         return Outcome("ignored", reason)
     sender = _sender(message)
-    if not sender or "@" not in sender:
+    if not sender or "@" not in sender or len(sender) > 254:
         return Outcome("ignored", "no sender")
-    incoming_id = (message.get("Message-ID") or "").strip()[:255]
+    incoming_id = _header(message, "Message-ID").strip()[:255]
     if incoming_id and Message.objects.filter(email_message_id=incoming_id).exists():
         return Outcome("ignored", "duplicate")
     original = _text(message)
     body = quotes.trim(original) or "-"
-    files, refused = attachments.check(_files(message))
-    with transaction.atomic():
-        target = _request_for(message, sender)
-        if target is not None:
-            services.customer_reply(
-                target,
-                body=body,
-                source=Message.Source.EMAIL,
-                original=original,
-                email_message_id=incoming_id,
-                files=files,
-                refused=refused,
-            )
+    if len(body) > BODY_KEPT:
+        body = body[:BODY_KEPT] + "\n[…]"
+    files, refused = attachments.check(_safe(lambda: _files(message), []))
+    proven, named = _safe(lambda: references_in(message), ([], []))
+    mail = {
+        "body": body,
+        "original": original,
+        "email_message_id": incoming_id,
+        "files": files,
+        "refused": refused,
+    }
+    try:
+        with transaction.atomic():
+            outcome = _add_or_open(message, sender, proven, named, mail)
+    except IntegrityError:
+        # The same e-mail delivered twice at the same moment: the other delivery kept it.
+        if incoming_id and Message.objects.filter(email_message_id=incoming_id).exists():
+            return Outcome("ignored", "duplicate")
+        raise
+    return outcome
+
+
+def _add_or_open(message, sender: str, proven, named, mail: dict) -> Outcome:
+    from support import services
+
+    target = _request_for(proven, sender)
+    if target is not None:
+        try:
+            services.customer_reply(target, source=Message.Source.EMAIL, **mail)
             return Outcome("added", request=target)
-        if not _within_limit(sender):
-            return Outcome("ignored", "too many")
-        created = services.request_create_from_mail(
-            sender=sender,
-            subject=_subject(message),
-            body=body,
-            original=original,
-            language=_language(message, body),
-            email_message_id=incoming_id,
-            files=files,
-            refused=refused,
-        )
+        except services.RequestNotOpen:
+            pass  # closed or anonymised meanwhile: a new request, as for a closed one
+    if not _within_limit(sender):
+        return Outcome("refused", "too many")
+    created = services.request_create_from_mail(
+        sender=sender,
+        subject=_subject(message),
+        language=_language(message, mail["body"]),
+        mentions=[*proven, *named],
+        **mail,
+    )
     return Outcome("created", request=created)
 
 
-def _request_for(message, sender: str) -> Request | None:
-    """The open request this reply belongs to, when the sender is its customer."""
-    for reference in references_in(message):
+def _request_for(proven: list[str], sender: str) -> Request | None:
+    """The open request this reply belongs to: one whose signed reference the message
+    carries (it answers our e-mail), from that request's own address."""
+    for reference in proven:
         found = Request.objects.filter(reference=reference).first()
         hops = 0
         while found is not None and found.merged_into_id and hops < 5:
             found, hops = found.merged_into, hops + 1
         if found is None or found.anonymised_at is not None:
             continue
-        if found.email.casefold() != sender.casefold():
-            continue  # someone else's reference: never add to a stranger's request
+        if not addresses.same(found.email, sender):
+            continue  # someone else's request: never add to it
         if found.status == Request.Status.CLOSED:
             return None  # a closed request is not reopened: a new one starts
         return found
@@ -249,7 +334,7 @@ def _request_for(message, sender: str) -> Request | None:
 def _subject(message) -> str:
     from site_config.text import without_control_characters
 
-    subject = " ".join(without_control_characters(message.get("Subject") or "").split())
+    subject = " ".join(without_control_characters(_header(message, "Subject")[:1000]).split())
     subject = REFERENCE.sub("", subject).replace("[]", "").strip()
     return subject[:150] or "(no subject)"
 
@@ -271,5 +356,8 @@ def receive_raw(raw: bytes) -> Outcome:
     from anymail.inbound import AnymailInboundMessage
 
     if len(raw) > settings.SUPPORT_INBOUND_MAX_BYTES:
-        return Outcome("ignored", "too large")
-    return receive(AnymailInboundMessage.parse_raw_mime_bytes(raw))
+        return Outcome("refused", "too large")
+    parsed = _safe(lambda: AnymailInboundMessage.parse_raw_mime_bytes(raw), None)
+    if parsed is None:
+        return Outcome("ignored", "unreadable")
+    return receive(parsed)

@@ -234,6 +234,14 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            # One message per e-mail, however often (and however at once) it is delivered.
+            models.UniqueConstraint(
+                fields=["email_message_id"],
+                condition=~models.Q(email_message_id=""),
+                name="support_message_one_per_email",
+            )
+        ]
 
     def __str__(self):
         return f"{self.request.reference} #{self.pk}"

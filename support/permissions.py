@@ -78,8 +78,10 @@ def can_merge(user, source, into) -> bool:
 def can_follow_merge(request_obj) -> bool:
     """Whoever reads a merged request by its link is sent on to the request it was merged
     into when both came from the same address; another customer's stays closed to them."""
+    from support import addresses
+
     into = request_obj.merged_into
-    return into is not None and into.email.casefold() == request_obj.email.casefold()
+    return into is not None and addresses.same(into.email, request_obj.email)
 
 
 def can_start_forum_thread(user, request_obj) -> bool:
@@ -96,4 +98,9 @@ def can_draft_faq(user, request_obj) -> bool:
 
 def can_see_support_report(user) -> bool:
     """The support report: the team, and whoever reads the site's reports as a superuser."""
+    return is_support_agent(user)
+
+
+def can_open_attachments(user) -> bool:
+    """A request's files in the team's inbox (the customer opens theirs by the link)."""
     return is_support_agent(user)

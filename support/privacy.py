@@ -28,7 +28,6 @@ counted as ilker@'s (an export must not hand over someone else's requests).
 Services here check no permission: the views ask ``support.permissions``."""
 
 import logging
-import string
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -36,6 +35,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from wagtail.models import Site
 
+from support import addresses
 from support.models import (
     Attachment,
     Message,
@@ -56,13 +56,8 @@ BATCH_SIZE = 200
 RETENTION_DETAIL = "retention period over"
 ERASURE_DETAIL = "erased on the customer's request"
 
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
-
-def same_address(one: str, other: str) -> bool:
-    """The same e-mail address: A-Z in any case, everything else as written (never
-    ``str.lower()``: "İ".lower() is "i̇", two characters)."""
-    return one.strip().translate(_ASCII_LOWER) == other.strip().translate(_ASCII_LOWER)
+same_address = addresses.same  # the one rule (support.addresses)
 
 
 def placeholder_address(request: Request) -> str:

@@ -19,7 +19,7 @@ _ATTRIBUTION = re.compile(
         (On|Le)\s.{4,200}\s(wrote|a\sécrit)\s?:                    # en (Gmail, Apple), fr
       | Am\s.{4,200}\sschrieb\s.{0,200}:                          # de (Gmail, Apple, Thunderbird)
       | .{4,200}\s(tarihinde|zamanında)\s.{0,200}(yazdı|şunu\syazdı)\s?:   # tr (Gmail, Apple)
-      | .{0,200}<[^>\s]+@[^>\s]+>\s(wrote|schrieb|yazdı)\s?:        # "Name <a@b> wrote:"
+      | .{0,200}<[^<>\s]{1,128}@[^<>\s]{1,128}>\s(wrote|schrieb|yazdı)\s?:  # "Name <a@b> wrote:"
     )\s*$""",
     re.X | re.I,
 )
@@ -44,13 +44,21 @@ _PHONE = re.compile(
 )
 
 
+# The longest line looked at as a possible mark ("On …, Name <address> wrote:" included):
+# every pattern's work is bounded by it, whatever a message holds.
+LONGEST_MARK = 300
+
+
 def trim(text: str) -> str:
     """The new part of a reply. Falls back to the whole text when trimming would leave
     nothing (a customer who wrote only between quoted lines)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     cut = len(lines)
     for index, line in enumerate(lines):
-        two = f"{line} {lines[index + 1]}" if index + 1 < len(lines) else line
+        if len(line) > LONGEST_MARK:
+            continue  # no mail program's mark is this long: text, and never a slow match
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        two = f"{line} {following}" if len(following) <= LONGEST_MARK else line
         if (
             _MARKER.match(line)
             or _SEPARATOR.match(line)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from support import attachments, tasks
+from support import addresses, attachments, tasks
 from support.models import ContactVisit, Message, Rating, Request, SupportHours
 from support.references import new_reference
 
@@ -101,22 +101,18 @@ def request_create_from_mail(
     email_message_id: str = "",
     files=(),
     refused=(),
+    mentions=(),
 ) -> Request:
     """A new request from an e-mail (``support.inbound``). Confirmed at once when the address
     is known (an account's verified address, or one that confirmed a request before);
     anyone else confirms through the link first, as on the contact form."""
-    from allauth.account.models import EmailAddress
+    from support import addresses
 
     now = timezone.now()
     site = Site.objects.filter(is_default_site=True).first()
-    account = (
-        EmailAddress.objects.filter(email__iexact=sender, verified=True)
-        .select_related("user")
-        .first()
-    )
-    known = account is not None or (
-        Request.objects.filter(email__iexact=sender, confirmed_at__isnull=False).exists()
-    )
+    accounts = addresses.verified_accounts(sender)
+    account = accounts[0] if accounts else None
+    known = account is not None or addresses.confirmed_before(sender)
     fields = {
         "user": account.user if account is not None else None,
         "email": sender,
@@ -136,6 +132,19 @@ def request_create_from_mail(
     )
     attachments.store(message, files)
     _refused_note(request, refused)
+    if mentions:
+        from django.utils.translation import gettext as _
+
+        # It names a request without answering our e-mail (or from another address): the
+        # team decides whether it belongs there (and merges it if it is the same customer).
+        Message.objects.create(
+            request=request,
+            from_team=True,
+            internal=True,
+            body=_("This e-mail names %(references)s, but was not an answer to our e-mail from "
+                   "that request's address: it was not added there.")
+            % {"references": ", ".join(mentions)},
+        )  # fmt: skip
     transaction.on_commit(lambda: tasks.send_received.enqueue(request.pk), robust=True)
     return request
 
@@ -166,9 +175,9 @@ def _refused_note(request: Request, refused) -> None:
 
 
 def _verified(user, email: str) -> bool:
-    from allauth.account.models import EmailAddress
+    from support import addresses
 
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    return any(row.user_id == user.pk for row in addresses.verified_accounts(email))
 
 
 @transaction.atomic
@@ -190,6 +199,10 @@ def request_confirm(request: Request, site: Site | None) -> bool:
     return True
 
 
+class RequestNotOpen(Exception):
+    """The request takes no more messages: closed, merged or anonymised."""
+
+
 @transaction.atomic
 def customer_reply(
     request: Request,
@@ -206,6 +219,14 @@ def customer_reply(
     open again for the team. ``files`` were checked (``attachments.check``); ``refused``
     says which were not kept, in a note for the team."""
     locked = Request.objects.select_for_update().get(pk=request.pk)
+    if (
+        locked.status == Request.Status.CLOSED
+        or locked.anonymised_at is not None
+        or locked.merged_into_id is not None
+    ):
+        # Closed, merged or anonymised while the reply waited for the row: never kept here
+        # (anonymised data stays gone), the caller starts anew.
+        raise RequestNotOpen(locked.reference)
     message = Message.objects.create(
         request=locked,
         author=user if user is not None and user.is_authenticated else None,
@@ -402,17 +423,13 @@ def rate(request: Request, *, good: bool, comment: str = "", recommend: int | No
     return rating
 
 
-class MergeNeedsConfirmation(Exception):
-    """The two requests came from different e-mail addresses: the agent confirms first."""
-
-
 @transaction.atomic
-def request_merge(*, source: Request, into: Request, by, different_customer: bool = False):
+def request_merge(*, source: Request, into: Request, by):
     """Move ``source``'s conversation (its messages, their attachments with them) into
     ``into``, where it falls in time order, and close ``source`` as merged into it; both
     histories say so. Refuses merging a request into itself, into a merged one, and one
-    that others were merged into (no chains); requests from different addresses only with
-    ``different_customer`` (else MergeNeedsConfirmation). Returns ``into`` as it is now.
+    that others were merged into (no chains), and requests of two different customers
+    (``support.addresses``). Returns ``into`` as it is now.
     The view checks ``permissions.can_merge``."""
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
@@ -444,9 +461,16 @@ def request_merge(*, source: Request, into: Request, by, different_customer: boo
         )
     if src.anonymised_at is not None or dst.anonymised_at is not None:
         raise ValidationError(_("A request whose personal data was removed cannot be merged."))
-    different = src.email.casefold() != dst.email.casefold()
-    if different and not different_customer:
-        raise MergeNeedsConfirmation
+    if not addresses.same(src.email, dst.email):
+        # One customer's words must never reach another (their link reads the merged
+        # conversation, their export holds it, the other's erasure would miss it).
+        raise ValidationError(
+            _(
+                "%(source)s and %(into)s come from different e-mail addresses: answer each "
+                "on its own. Merging would show one customer's messages to the other."
+            )
+            % {"source": src.reference, "into": dst.reference}
+        )
     moved = Message.objects.filter(request=src).update(request=dst)
     fields = ["updated_at"]
     open_statuses = (Request.Status.NEW, Request.Status.OPEN)
@@ -468,8 +492,6 @@ def request_merge(*, source: Request, into: Request, by, different_customer: boo
     detail = ngettext(
         "from %(ref)s (%(count)d message)", "from %(ref)s (%(count)d messages)", moved
     ) % {"ref": src.reference, "count": moved}
-    if different:
-        detail += " · " + _("another customer: %(email)s") % {"email": src.email}
     _event(dst, by, Action.MERGED, detail)
     source.status, source.merged_into_id = src.status, dst.pk
     return dst

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -96,7 +97,10 @@ def contact(request):
         data = step_one.cleaned_data
         visit = data["visit"] or secrets.token_hex(16)
         services.visit_seen(visit, language)
-        form = ContactForm(initial={**data, "visit": visit}, topics=topics, user=request.user)
+        draft = request.session.pop("support_draft", "")  # from a closed request's page
+        form = ContactForm(
+            initial={**data, "visit": visit, "body": draft}, topics=topics, user=request.user
+        )
         context.update(
             step=2, form=form, visit=visit, answers=_answers(request, data["subject"], language)
         )
@@ -151,6 +155,20 @@ def challenge(request):
     """A fresh proof-of-work challenge for the contact form, for a page open longer than its
     embedded one lasts (static/js/proof_of_work.js)."""
     return JsonResponse(proof_of_work.create_challenge("contact"))
+
+
+def _closed(request, found: Request):
+    """A reply to a closed request: a new one, on the contact form, with what was written
+    kept (the subject in the address, the message until step 2 asks for it)."""
+    from urllib.parse import urlencode
+
+    from support.forms import BODY_MAX
+
+    request.session["support_draft"] = request.POST.get("body", "")[:BODY_MAX]
+    messages.error(
+        request, _("This request is closed. Please send a new one: what you wrote is kept.")
+    )
+    return redirect(reverse("support:contact") + "?" + urlencode({"q": found.subject}))
 
 
 def _choose_files_again(request, form) -> None:
@@ -224,16 +242,18 @@ def request_page(request, secret: str):
             return redirect("support:request", secret=secret)
     elif request.method == "POST":
         if found.status == Request.Status.CLOSED:
-            messages.error(request, _("This request is closed. Please send a new one."))
-            return redirect("support:contact")
+            return _closed(request, found)
         form = ReplyForm(request.POST, request.FILES)
         if form.is_valid():
-            services.customer_reply(
-                found,
-                body=form.cleaned_data["body"],
-                user=request.user,
-                files=form.cleaned_data["attachments"],
-            )
+            try:
+                services.customer_reply(
+                    found,
+                    body=form.cleaned_data["body"],
+                    user=request.user,
+                    files=form.cleaned_data["attachments"],
+                )
+            except services.RequestNotOpen:  # closed while the customer wrote
+                return _closed(request, found)
             messages.success(request, _("Added to your request. We will answer by e-mail."))
             return redirect("support:request", secret=secret)
         _choose_files_again(request, form)

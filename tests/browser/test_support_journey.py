@@ -14,6 +14,7 @@ from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import expect
 
+from support import inbound
 from support.models import Attachment, Message, Rating, Request
 from tests.browser.conftest import BLOCKING, assert_fits_width, run_axe, sign_in
 from tests.factories import FaqPageFactory, TopicPageFactory, UserFactory, faq_items, in_group
@@ -119,12 +120,12 @@ def test_a_turkish_customer_reaches_the_team_answers_by_email_and_rates_the_help
     staff.get_by_role("button", name="Send to the customer").click()
     expect(staff.locator("main")).to_contain_text("Yeni lamba yarın kargoda.")
     (answer,) = mail.outbox
-    assert answer.reply_to == [f"destek+{reference}@help.example.com"]
+    assert answer.reply_to == [f"destek+{inbound.signed(reference)}@help.example.com"]
 
     # The customer answers the e-mail; the mail server pipes it to the app.
     reply = (
         "From: =?utf-8?q?Ay=C5=9Fe?= <AYSE@example.com.tr>\n"
-        f"To: destek+{reference}@help.example.com\n"
+        f"To: {answer.reply_to[0]}\n"
         f"Subject: YNT: {answer.subject}\n"
         f"In-Reply-To: {answer.extra_headers['Message-ID']}\n"
         f"Message-ID: {make_msgid(domain='example.com.tr')}\n"

@@ -60,6 +60,8 @@ def requests_with_payloads(help_center, xss_payloads):
         name = attachments.clean_name(text)
         attachments.store(request.messages.first(), [attachments.Checked(name, "image/png", png)])
         Rating.objects.create(request=request, good=False, comment=text)
+        # As if it came by e-mail: the original beside the trimmed text (the team sees it).
+        request.messages.filter(from_team=False).update(original=f"{text}\n\n> earlier")
         if n:
             made.append(request)
     return {"calm": calm, "requests": made, "agent": agent}
@@ -99,7 +101,7 @@ def test_the_teams_inbox_and_request_page_show_what_customers_wrote_as_text(
         "support request page (team)",
         page(reverse("support_request", args=[calm.pk])),
         len(xss_payloads),
-        note="subject, message, note, answer, attachment name, rating comment",
+        note="subject, message, note, answer, attachment name, rating comment, e-mail original",
     )
     for n, request in enumerate(requests_with_payloads["requests"]):
         place.check(page(reverse("support_request", args=[request.pk])), [n], request.reference)

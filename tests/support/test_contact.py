@@ -294,8 +294,14 @@ def test_a_closed_request_takes_no_more_replies(client, help_center):
     request.status = Request.Status.CLOSED
     request.save()
     url = reverse("support:request", kwargs={"secret": request.secret})
-    client.post(url, {"body": "Hello?"})
+    response = client.post(url, {"body": "Hello? It broke again."})
     assert request.messages.count() == 1
+    # A new request instead, with what was written kept: the subject, then the message.
+    assert response.status_code == 302 and "/en/contact/?q=" in response["Location"]
+    step_one = client.get(response["Location"]).content.decode()
+    assert "My refund has not arrived" in step_one
+    step_two = client.get("/en/contact/", {"subject": "It broke again", "visit": "f" * 32})
+    assert "Hello? It broke again." in step_two.content.decode()
 
 
 def test_a_long_message_is_refused_with_a_reason_not_cut_by_the_browser(client, help_center):

@@ -246,25 +246,23 @@ def test_merging_refuses_itself_a_merged_request_and_chains(agent):
     assert third.messages.count() == 1 and third.merged_into_id is None
 
 
-def test_requests_of_different_customers_merge_only_after_a_confirmation(client, agent):
+def test_requests_of_different_customers_never_merge(client, agent):
+    """One customer's words must never reach another: not through the merged request's
+    link, not in an export, and an erasure must find them."""
     target = _request(email="someone@example.com")
     source = _request(email="else@example.com")
+    lookalike = _request(email="ılker@example.com")  # dotless ı: not "ilker@"
+    original = _request(email="ilker@example.com")
     client.force_login(agent)
-    url = reverse("support_merge", args=[source.pk])
-    response = client.post(url, {"into": target.reference})
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "else@example.com" in page and "someone@example.com" in page
-    source.refresh_from_db()
-    assert source.merged_into_id is None and source.messages.count() == 1
-    response = client.post(url, {"into": target.reference, "confirm": "yes"})
-    assert response.status_code == 302
-    source.refresh_from_db()
-    assert source.merged_into_id == target.pk
-    assert "else@example.com" in RequestEvent.objects.get(request=target, action="merged").detail
-    client.logout()  # another customer's link does not lead to this conversation
-    old_link = reverse("support:request", kwargs={"secret": source.secret})
-    assert client.get(old_link).status_code == 200
+    for one, other in ((source, target), (lookalike, original)):
+        response = client.post(reverse("support_merge", args=[one.pk]), {"into": other.reference})
+        assert response.status_code == 302
+        assert any("different e-mail addresses" in m for m in _messages(response))
+        one.refresh_from_db()
+        assert one.merged_into_id is None and one.messages.count() == 1
+    same_person = _request(email="SOMEONE@example.com")  # A-Z in another case: the same
+    services.request_merge(source=same_person, into=target, by=agent)
+    assert target.messages.count() == 2
 
 
 def test_an_unknown_reference_merges_nothing_and_says_why(client, agent):

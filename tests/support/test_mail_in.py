@@ -27,7 +27,15 @@ REFERENCE = "HC-7KQ4-9M2P"
 
 
 def raw(name: str) -> bytes:
-    return (MAIL / name).read_bytes()
+    """A captured message, its reply address and Message-IDs signed as ours would be (the
+    files carry a placeholder: the signature depends on the site's secret key)."""
+    return (
+        (MAIL / name).read_bytes().replace(b"zzzzzzzzzzzz", inbound.signature(REFERENCE).encode())
+    )
+
+
+def signed_address() -> str:
+    return f"support+{inbound.signed(REFERENCE)}@help.example.com"
 
 
 def _request(email="jane.customer@gmail.com", language="en", **fields) -> Request:
@@ -162,8 +170,36 @@ def test_our_own_email_coming_back_is_a_loop(help_center, settings):
     looped = ours.message().as_bytes()
     out = io.StringIO()
     call_command("support_mail_in", stdin=io.BytesIO(looped), stdout=out)
-    assert out.getvalue().strip() in ("ignored: loop", "ignored: duplicate")
+    assert out.getvalue().strip() == "ignored: loop"
     assert request.messages.count() == 2
+
+
+def _forged(reference_in: str, sender="jane.customer@gmail.com", to="support@help.example.com"):
+    return (
+        f"From: Jane <{sender}>\nTo: {to}\nSubject: {reference_in}\n"
+        "Message-ID: <forged.1@evil.example>\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Please send the refund to IBAN DE00 0000 0000 0000 0000 00 instead.\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "subject, to",
+    [
+        # The reference is no secret (subjects, the phone): naming it proves nothing.
+        (f"Re: Parcel [{REFERENCE}]", "support@help.example.com"),
+        (f"Re: Parcel [{REFERENCE}]", f"support+{REFERENCE}@help.example.com"),
+        (f"Re: Parcel [{REFERENCE}]", f"support+{REFERENCE}.0123456789ab@help.example.com"),
+    ],
+)
+def test_a_forged_sender_that_only_names_the_reference_never_adds_to_the_request(
+    help_center, subject, to
+):
+    request = _request()
+    outcome = inbound.receive_raw(_forged(subject, to=to))
+    assert outcome.action == "created"
+    assert request.messages.count() == 2  # untouched
+    note = outcome.request.messages.get(internal=True)
+    assert REFERENCE in note.body  # the team sees what it claims, and can merge it
 
 
 def test_someone_elses_reference_never_adds_to_the_request(help_center):
@@ -205,13 +241,63 @@ def test_the_command_asks_the_mail_server_to_try_again_when_it_cannot_keep_a_mes
 
 @pytest.mark.parametrize(
     "junk",
-    [b"", b"\x00\xff" * 100, b"From: \r\n\r\n", b"Subject: hi\n\nno sender", b"\xff" * 5000],
+    [
+        b"",
+        b"\x00\xff" * 100,
+        b"From: \r\n\r\n",
+        b"Subject: hi\n\nno sender",
+        b"\xff" * 5000,
+        b"From: <unterminated@example.com\nSubject: x\n\nbody",
+        b'From: a@example.com\nTo: ,,,<<@>>;;"\nSubject: x\n\nbody',
+        b"From: a@example.com\nContent-Type: text/plain; charset=x-no-such-charset\n\n\xfe body",
+        b"From: a@example.com\nContent-Type: multipart/mixed; boundary=\n\n--\n\n--",
+        b"From: =?x-unknown?q?=FF?= <a@example.com>\nSubject: =?utf-8?b?!!!?=\n\nbody",
+    ],
 )
 def test_junk_on_stdin_is_ignored_without_an_error(help_center, junk):
     out = io.StringIO()
     call_command("support_mail_in", stdin=io.BytesIO(junk), stdout=out)
-    assert out.getvalue().startswith("ignored: ")
-    assert Request.objects.count() == 0
+    # Ignored, or (with a readable sender) a request with whatever could be read: never
+    # an error, which would have the mail server deliver it again forever.
+    assert out.getvalue().startswith(("ignored: ", "created: "))
+
+
+def test_a_message_too_large_is_bounced_to_its_sender(help_center, settings):
+    settings.SUPPORT_INBOUND_MAX_BYTES = 1000
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as stopped:
+        call_command("support_mail_in", stdin=io.BytesIO(raw("gmail_reply_en.eml")), stderr=err)
+    assert stopped.value.code == 69 and "too large" in err.getvalue()
+
+
+def test_a_reply_arriving_after_the_request_was_anonymised_starts_a_new_one(help_center):
+    request = _request()
+    request.anonymised_at = timezone.now()
+    request.save()
+    assert pipe("gmail_reply_en.eml").startswith("created: ")
+    assert request.messages.count() == 2
+
+
+def test_no_line_of_a_message_costs_much_more_than_a_real_reply():
+    """Quote trimming reads every line: hostile lines (the longest a mark can be, full of
+    the marks' own pieces) against a real reply of the same length, same run."""
+    real = ("Thanks, the parcel came, but the lamp inside is broken. Photo attached.\n" * 300)[
+        :20_000
+    ]
+
+    def cost(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            quotes.trim(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    reference = cost(real)
+    for unit in ("<", "a@", "<a@", " tarihinde ", " schrieb ", "> ", "On ", "-"):
+        line = ("On " + unit * 300)[: quotes.LONGEST_MARK - 1]
+        hostile = "\n".join([line] * 80)[:20_000]
+        assert cost(hostile) < 50 * reference, unit
 
 
 def test_too_many_new_requests_from_one_sender_are_not_taken(help_center, settings):
@@ -225,7 +311,7 @@ def test_too_many_new_requests_from_one_sender_are_not_taken(help_center, settin
         )
         outcomes.append(inbound.receive_raw(message).action)
     assert outcomes.count("created") == first_limit
-    assert outcomes[-1] == "ignored"
+    assert outcomes[-1] == "refused"  # the command exits 69: the sender gets a bounce
 
 
 # Outgoing e-mails carry what replies need ------------------------------------------------
@@ -240,8 +326,8 @@ def test_the_teams_email_names_the_request_in_its_reply_address_and_message_id(
     team = Message.objects.create(request=request, from_team=True, body="Hier ist die Antwort.")
     emails.send_team_reply(team.pk)
     (sent,) = mail.outbox
-    assert sent.reply_to == [f"support+{REFERENCE}@help.example.com"]
-    assert REFERENCE in sent.extra_headers["Message-ID"]
+    assert sent.reply_to == [signed_address()]
+    assert inbound.signed(REFERENCE) in sent.extra_headers["Message-ID"]
     assert sent.extra_headers["In-Reply-To"] == customer.email_message_id
     assert "Auto-Submitted" not in sent.extra_headers  # a person wrote it
     assert sent.body.startswith("##- Bitte schreibe deine Antwort über dieser Zeile -##")
@@ -269,15 +355,15 @@ def _postmark_payload() -> dict:
         "From": "jane.customer@gmail.com",
         "FromFull": {"Email": "jane.customer@gmail.com", "Name": "Jane Customer",
                      "MailboxHash": ""},
-        "To": f"\"Nordlicht Help\" <support+{REFERENCE}@help.example.com>",
-        "ToFull": [{"Email": f"support+{REFERENCE}@help.example.com",
-                    "Name": "Nordlicht Help", "MailboxHash": REFERENCE}],
+        "To": f"\"Nordlicht Help\" <{signed_address()}>",
+        "ToFull": [{"Email": signed_address(), "Name": "Nordlicht Help",
+                    "MailboxHash": inbound.signed(REFERENCE)}],
         "Cc": "", "CcFull": [], "Bcc": "", "BccFull": [],
-        "OriginalRecipient": f"support+{REFERENCE}@help.example.com",
+        "OriginalRecipient": signed_address(),
         "Subject": f"Re: Nordlicht: Re: Parcel arrived damaged [{REFERENCE}]",
         "MessageID": "73e6d360-66eb-11e1-8e72-a8904824019b",
         "ReplyTo": "",
-        "MailboxHash": REFERENCE,
+        "MailboxHash": inbound.signed(REFERENCE),
         "Date": "Mon, 7 Dec 2026 10:12:31 +0100",
         "TextBody": "Here is a photo.\r\n\r\nOn Mon, 7 Dec 2026 at 09:30, Nordlicht Help "
                     f"<support+{REFERENCE}@help.example.com> wrote:\r\n> Please send a photo.\r\n",
@@ -293,7 +379,8 @@ def _postmark_payload() -> dict:
             {"Name": "MIME-Version", "Value": "1.0"},
             {"Name": "Message-ID", "Value": "<CAJx9mB2h3VQ+postmark@mail.gmail.com>"},
             {"Name": "In-Reply-To",
-             "Value": f"<179663100012.4410.1029384756.support.{REFERENCE}@help.example.com>"},
+             "Value": f"<179663100012.4410.1029384756.support.{inbound.signed(REFERENCE)}"
+                      "@help.example.com>"},
         ],
         "Attachments": [{"Name": "crushed-box.jpg", "Content": photo,
                          "ContentType": "image/jpeg", "ContentLength": len(_jpeg()),
@@ -361,7 +448,7 @@ def test_mailguns_webhook_takes_the_raw_message_and_the_parsed_form(client, help
     german = _request(email="jonas.kunde@web.de", language="de")
     # Raw MIME (a route forwarding to a URL ending in "mime"): the Apple Mail reply.
     response = client.post(url, _mailgun_signed(key, {
-        "recipient": f"support+{REFERENCE}@help.example.com",
+        "recipient": signed_address(),
         "sender": "jonas.kunde@web.de",
         "from": "Jonas Kunde <jonas.kunde@web.de>",
         "subject": f"Re: Nordlicht: Re: Paket beschädigt [{REFERENCE}]",

@@ -70,7 +70,7 @@ def _full_request(*, days_old: int = 0, **fields) -> Request:
         body="Meine Adresse ist Atatürk Cd. 5.",
         source=Message.Source.EMAIL,
         original="From: Ayşe Yılmaz\n\nMeine Adresse ist Atatürk Cd. 5.\n-- \nAyşe",
-        email_message_id="<ayse.yilmaz.123@mail.example>",
+        email_message_id=f"<ayse.yilmaz.{request.reference}@mail.example>",  # one per e-mail
     )
     Attachment.objects.create(
         message=mail,
