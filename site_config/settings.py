@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kb",
     "forum",
     "support",
+    "team",
     "anymail",
     "search",
     # Wagtail and translation workflow
@@ -398,6 +399,8 @@ SUPPORT_MAX_LINKS = _env_int("SUPPORT_MAX_LINKS", 5)
 # The team hears once when a request's first answer is due within this many minutes, or
 # overdue (``manage.py support_due_warnings``, every minute in deploy/).
 SUPPORT_DUE_WARNING_MINUTES = _env_int("SUPPORT_DUE_WARNING_MINUTES", 30)
+# An invitation to join the team works this many days (team.services).
+TEAM_INVITATION_DAYS = _env_int("TEAM_INVITATION_DAYS", 7)
 # Attachments to a support request: photos and PDFs (``support.attachments``).
 SUPPORT_ATTACHMENTS_MAX_COUNT = _env_int("SUPPORT_ATTACHMENTS_MAX_COUNT", 5)
 SUPPORT_ATTACHMENT_MAX_BYTES = _env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

@@ -49,6 +49,8 @@ urlpatterns = [
     # E-mail in from a provider (support.webhooks; README: "Incoming e-mail").
     path("mail/inbound/<str:provider>/", support_webhooks.inbound, name="support_mail_in"),
     path("accounts/profile/", forum_views.profile_edit, name="profile_edit"),
+    # An invitation to join the team (team.views): before allauth's, which owns the rest.
+    path("accounts/invitation/", include("team.urls")),
     path("accounts/", include("allauth.urls")),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
     path(

@@ -62,6 +62,7 @@ POST_ENDPOINTS = {
     # Ours: the knowledge base.
     "kb:feedback": lambda w: reverse("kb:feedback", args=[w["article"].pk]),
     # Ours: support requests.
+    "team:accept": lambda w: reverse("team:accept", kwargs={"token": w["invitation_token"]}),
     "support:contact": lambda w: reverse("support:contact"),
     "support:answered": lambda w: reverse("support:answered"),
     "support:request": lambda w: reverse(
@@ -236,7 +237,13 @@ def world(help_center):
         subject="Where is my refund?",
         first_response_due=timezone.now(),
     )
+    from team import services as team_services
+
+    _invitation, invitation_token = team_services.invitation_create(
+        email="colleague@example.com", role="editor", language="en", by=boss
+    )
     return {
+        "invitation_token": invitation_token,
         "support_request": support_request,
         "boss": boss,
         "member": member,
