@@ -105,12 +105,10 @@ INSTALLED_APPS = [
     # Wagtail and translation workflow
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -413,7 +411,6 @@ SUPPORT_INBOUND_MAX_BYTES = _env_int("SUPPORT_INBOUND_MAX_BYTES", 40 * 1024 * 10
 # in <img>, which never runs an SVG's script.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx", "docx", "odt"]
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
