@@ -261,7 +261,12 @@ class FaqDraftView(_RequestTool):
                 _apply_errors(form, exc)
             else:
                 if outcome.created:
-                    messages.success(request, _drafted_message(outcome))
+                    messages.success(
+                        request,
+                        forum_services.draft_added_message(
+                            outcome.draft.page.title, outcome.review
+                        ),
+                    )
                 else:
                     messages.info(
                         request, _("This question was drafted from this request already.")
@@ -280,21 +285,3 @@ class FaqDraftView(_RequestTool):
             ),
             **kwargs,
         )
-
-
-def _drafted_message(outcome: sharing.SharedFaq) -> str:
-    # The forum's promotion says the same (and its translations serve both).
-    page = outcome.draft.page.title
-    if outcome.review == forum_services.Review.SUBMITTED:
-        return _("A draft question was added to “%(page)s” and sent to its reviewers.") % {
-            "page": page
-        }
-    if outcome.review == forum_services.Review.IN_PROGRESS:
-        return _(
-            "A draft question was added to “%(page)s”, which is already in review: the "
-            "question is part of the draft its reviewers approve."
-        ) % {"page": page}
-    return _(
-        "A draft question was added to “%(page)s”. This page has no review workflow, so "
-        "nobody was told: ask an editor to review and publish it."
-    ) % {"page": page}

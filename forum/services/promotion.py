@@ -38,6 +38,24 @@ class Review(StrEnum):
     NONE = "none"  # the page has no workflow: a draft revision only
 
 
+def draft_added_message(page_title: str, review: Review) -> str:
+    """What staff are told once a draft question went into an FAQ page (a promoted forum
+    answer, or an FAQ drafted from a support request): where it is, and who hears of it."""
+    if review == Review.SUBMITTED:
+        return _("A draft question was added to “%(page)s” and sent to its reviewers.") % {
+            "page": page_title
+        }
+    if review == Review.IN_PROGRESS:
+        return _(
+            "A draft question was added to “%(page)s”, which is already in review: the "
+            "question is part of the draft its reviewers approve."
+        ) % {"page": page_title}
+    return _(
+        "A draft question was added to “%(page)s”. This page has no review workflow, so "
+        "nobody was told: ask an editor to review and publish it."
+    ) % {"page": page_title}
+
+
 @dataclass(frozen=True)
 class Promoted:
     promotion: KbPromotion

@@ -202,23 +202,6 @@ def unsubscribe(request, token: str):
     return TemplateResponse(request, "forum/unsubscribe.html", {"token": token})
 
 
-def _promoted_message(outcome: services.Promoted) -> str:
-    page = outcome.promotion.page.title
-    if outcome.review == services.Review.SUBMITTED:
-        return _("A draft question was added to “%(page)s” and sent to its reviewers.") % {
-            "page": page
-        }
-    if outcome.review == services.Review.IN_PROGRESS:
-        return _(
-            "A draft question was added to “%(page)s”, which is already in review: the "
-            "question is part of the draft its reviewers approve."
-        ) % {"page": page}
-    return _(
-        "A draft question was added to “%(page)s”. This page has no review workflow, so "
-        "nobody was told: ask an editor to review and publish it."
-    ) % {"page": page}
-
-
 def _already_promoted(request, promotion) -> None:
     messages.info(
         request,
@@ -259,7 +242,12 @@ def promote(request, post_id: int):
                     apply_errors(form, exc)
                 else:
                     if outcome.created:
-                        messages.success(request, _promoted_message(outcome))
+                        messages.success(
+                            request,
+                            services.draft_added_message(
+                                outcome.promotion.page.title, outcome.review
+                            ),
+                        )
                     else:
                         _already_promoted(request, outcome.promotion)
                     return redirect(post)
