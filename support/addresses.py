@@ -1,19 +1,9 @@
-"""When two e-mail addresses are the same customer's: the one rule every part of support
-uses (linking a request to an account, e-mail in, merging, export and erasure).
+"""E-mail addresses in support: whose account proved one, and whether one confirmed a
+request before. Whether two addresses are the same is ``site_config.addresses.same``."""
 
-A-Z match in any case, everything else exactly as written. Neither ``str.lower()`` nor
-``casefold()`` nor the database's ``iexact``: "İ".lower() is two characters, "ß"
-casefolds to "ss", and PostgreSQL's ``upper()`` folds "ı" to "I", so ``ılker@`` would
-match ``ilker@``, someone else's address. The database's ``iexact`` may narrow a search;
-``same`` decides."""
+from site_config.addresses import same
 
-import string
-
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def same(one: str, other: str) -> bool:
-    return one.strip().translate(_ASCII_LOWER) == other.strip().translate(_ASCII_LOWER)
+__all__ = ["confirmed_before", "same", "verified_accounts"]
 
 
 def verified_accounts(address: str):

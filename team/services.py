@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from site_config import addresses
 from team.models import Invitation, token_hash
 from team.roles import ROLES
 
@@ -35,7 +36,7 @@ def invitation_create(*, email: str, role: str, language: str, by) -> tuple[Invi
     for earlier in Invitation.objects.select_for_update().filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ):
-        if earlier.email.lower() == email.lower():
+        if addresses.same(earlier.email, email):
             _revoke(earlier, by, now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -83,9 +84,12 @@ def existing_account(invitation: Invitation):
     from allauth.account.models import EmailAddress
 
     for row in EmailAddress.objects.filter(email__iexact=invitation.email).select_related("user"):
-        if row.email.lower() == invitation.email.lower():
+        if addresses.same(row.email, invitation.email):
             return row.user
-    return get_user_model().objects.filter(email__iexact=invitation.email).first()
+    for user in get_user_model().objects.filter(email__iexact=invitation.email):
+        if addresses.same(user.email, invitation.email):
+            return user
+    return None
 
 
 @transaction.atomic

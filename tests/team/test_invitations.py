@@ -220,3 +220,14 @@ def test_a_bad_address_is_said_and_kept(client, admin):
     assert response.status_code == 200
     assert 'value="not an address"' in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_an_account_whose_address_only_folds_to_the_invited_one_is_not_its_owner(client, admin):
+    """PostgreSQL's iexact takes "ılker@" for "ilker@": someone else's address."""
+    UserFactory(email="ılker@example.com")
+    _invite(client, admin, email="ilker@example.com", language="tr")
+    invitation = Invitation.objects.get()
+    assert services.existing_account(invitation) is None
+    client.logout()
+    page = client.get(_link(mail.outbox[0])).content.decode()
+    assert 'name="password1"' in page  # a new account for the invited address
