@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 # Absolute links (sitemap, e-mails) follow where make run serves.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint check messages compilemessages migrate demo serve lock bench bench-short load faults clean browser-deps services search-engines
+.PHONY: run test lint check messages compilemessages migrate demo serve lock bench bench-short load faults clean browser-deps services search-engines s3-server
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
@@ -71,6 +71,16 @@ tests/engines/target/.built: tests/engines/pom.xml $(wildcard tests/engines/src/
 	cd tests/engines && mvn -q -B package
 	@touch $@
 
+# A real S3-compatible server (S3Proxy, filesystem backend) for the object storage tests, from
+# Maven Central only (tests/s3/pom.xml; Java 17+ and Maven). The tests start and stop it;
+# without it they skip (CI sets REQUIRE_S3=1: they fail).
+s3-server: tests/s3/target/.built
+
+tests/s3/target/.built: tests/s3/pom.xml
+	@command -v mvn >/dev/null || (echo "Maven is needed (apt-get install maven)"; exit 1)
+	cd tests/s3 && mvn -q -B package
+	@touch $@
+
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
 browser-deps: node_modules/.installed
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
@@ -106,8 +116,13 @@ load: $(VENV)/.dev-installed compilemessages
 faults: $(VENV)/.dev-installed compilemessages search-engines
 	$(PY) bench/faults.py $(FAULTS_ARGS)
 
-lock:
-	$(PYTHON) requirements/lock.py
+# Re-pin requirements/*.txt from pyproject.toml with uv, with every file's hash (pip then
+# installs in hash-checking mode). Pins already in the files are kept unless the ranges in
+# pyproject.toml exclude them; LOCK_ARGS=--upgrade takes the newest allowed.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet $(LOCK_ARGS)
+lock: $(VENV)/.dev-installed
+	$(LOCK) -o requirements/base.txt
+	$(LOCK) --extra dev -c requirements/base.txt -o requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) tests/engines/target db.sqlite3 static_collected test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) tests/engines/target tests/s3/target db.sqlite3 static_collected test-artifacts .pytest_cache .ruff_cache

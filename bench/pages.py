@@ -5,7 +5,6 @@ median to the median of a static file served by the same stack (WhiteNoise, in-p
 is what to compare between runs. Run with ``make bench``.
 """
 
-import os
 import statistics
 import sys
 import tempfile
@@ -15,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import _django  # noqa: E402
 
 
 def measure(client, path: str, rounds: int) -> list[float]:
@@ -39,12 +40,7 @@ def summary(name: str, timings: list[float]) -> str:
 
 def main(rounds: int = 200) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        os.environ.setdefault("DJANGO_ENV", "test")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
-        import django
-
-        django.setup()
+        _django.setup(f"sqlite:///{tmp}/bench.sqlite3")
         from django.core.management import call_command
         from django.test import Client
 

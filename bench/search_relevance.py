@@ -16,7 +16,6 @@ pages: Wagtail can never find those. Writes ``bench/results/search_relevance.jso
 import argparse
 import contextlib
 import json
-import os
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import _django  # noqa: E402
 from tests import engines as test_engines  # noqa: E402
 
 JUDGMENTS = ROOT / "bench" / "search_judgments.json"
@@ -166,17 +166,8 @@ def main() -> None:
     judged = json.loads(JUDGMENTS.read_text(encoding="utf-8"))
     judged = {lang: judged[lang] for lang in LANGUAGES}
     with tempfile.TemporaryDirectory(prefix="bench-relevance-") as tmp:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/relevance.sqlite3"
         # The demo is indexed by the database backend only, in this process, in memory.
-        os.environ.update(
-            SEARCH_ENGINE="database", ELASTICSEARCH_URL="", OPENSEARCH_URL="",
-            TASKS_BACKEND="immediate", REDIS_URL="",
-        )  # fmt: skip
-        os.environ.setdefault("DJANGO_ENV", "test")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
-        import django
-
-        django.setup()
+        _django.setup(f"sqlite:///{tmp}/relevance.sqlite3", **_django.DATABASE_SEARCH_ONLY)
         from django.core.management import call_command
 
         mark = time.perf_counter()

@@ -31,6 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import _django  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "search_speed.json"
 JUDGMENTS = ROOT / "bench" / "search_judgments.json"
 LANGUAGES = ("en", "tr", "de")
@@ -272,16 +275,7 @@ def main() -> None:
     started = time.perf_counter()
     rng = random.Random(2026)  # noqa: S311 - test data, not secrets
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
-        os.environ["DATABASE_URL"] = _database_url(tmp)
-        os.environ.update(
-            SEARCH_ENGINE="database", ELASTICSEARCH_URL="", OPENSEARCH_URL="",
-            TASKS_BACKEND="immediate", REDIS_URL="",
-        )  # fmt: skip
-        os.environ.setdefault("DJANGO_ENV", "test")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
-        import django
-
-        django.setup()
+        _django.setup(_database_url(tmp), **_django.DATABASE_SEARCH_ONLY)
         from django.core.management import call_command
         from django.db import connection
         from wagtail.models import Locale, Page

@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import _django  # noqa: E402
 from bench.pages import summary  # noqa: E402
 
 
@@ -94,14 +95,7 @@ def make_requests(count: int, start_number: int, agents, topics) -> None:
 
 def main(total: int = 10_000, rounds: int = 50) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["DATABASE_URL"] = os.environ.get(
-            "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"
-        )
-        os.environ.setdefault("DJANGO_ENV", "test")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
-        import django
-
-        django.setup()
+        _django.setup(os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"))
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
         from django.core.management import call_command

@@ -1,9 +1,9 @@
 """Members write Markdown; readers get HTML that cannot run script.
 
-Markdown may carry raw HTML, so its output is untrusted: bleach keeps an allow-list of
-tags and attributes and *escapes* everything else (a member who writes ``<script>`` sees
-that text, as written). Links get ``rel="nofollow ugc noopener"``; images are kept only from
-hosts the shop trusts (``FORUM_IMAGE_HOSTS``), so a post cannot track its readers.
+Markdown may carry raw HTML, so its output is untrusted: ``site_config.sanitise.post_html``
+keeps the allow-list of a post (escaping everything else, so a member who writes
+``<script>`` sees that text, as written), sets ``rel="nofollow ugc noopener"`` on links and
+keeps images only from hosts the shop trusts (``FORUM_IMAGE_HOSTS``).
 
 Rendering is bounded for any text (``MAX_CHARS`` are parsed, the forms take no more): Python-
 Markdown looks for the end of a link or of raw HTML from every ``[`` and ``<``, which grows
@@ -14,22 +14,14 @@ a nesting deeper than Python allows renders the post as plain paragraphs (``_pla
 
 import html
 import re
-from functools import partial
-from urllib.parse import urlsplit
+from html.parser import HTMLParser
 
-import bleach
 import markdown
-from bleach.linkifier import LinkifyFilter
-from django.conf import settings
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-ALLOWED_TAGS = frozenset(
-    {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a",
-     "img", "h3", "h4", "h5", "h6", "hr", "del", "table", "thead", "tbody", "tr", "th", "td"}
-)  # fmt: skip
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-LINK_REL = "nofollow ugc noopener"
+from site_config import sanitise
+
 _MAX_QUOTE_LINES = 12
 # The longest post a member may send (the forms refuse more; render parses no more).
 MAX_CHARS = 20_000
@@ -50,51 +42,6 @@ class _DemoteHeadings(Treeprocessor):
 class _PostExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802 - Markdown's API
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
-
-
-def _image_allowed(src: str) -> bool:
-    src = src.strip()
-    if src.startswith(settings.MEDIA_URL) and not src.startswith("//"):
-        return True
-    # Browsers read a backslash as "/" in an http(s) URL: "https://evil\@trusted/x.png" loads
-    # from "evil", where urlsplit sees the host "trusted". Read the address as a browser does.
-    parts = urlsplit(src.replace("\\", "/"))
-    return parts.scheme == "https" and parts.hostname in settings.FORUM_IMAGE_HOSTS
-
-
-def _attribute_allowed(tag: str, name: str, value: str) -> bool:
-    if tag == "a":
-        # rel is ours to set (below), never the member's.
-        return name in {"href", "title"}
-    if tag == "img":
-        if name == "src":
-            return _image_allowed(value)
-        return name in {"alt", "title"}
-    if tag in {"th", "td"}:
-        return name == "align" and value in {"left", "right", "center"}
-    return False
-
-
-def _set_link_rel(attrs, new=False):
-    href_key = (None, "href")
-    if href_key not in attrs:
-        return attrs
-    attrs[(None, "rel")] = LINK_REL
-    return attrs
-
-
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_attribute_allowed,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=False,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
-)
-
-# bleach writes every attribute value in double quotes (a quote inside is &quot;), so this
-# reads whole attributes and is not fooled by a ">" inside alt text.
-_IMG = re.compile(r'<img((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*/?>')
 
 
 def _split_at_budget(source: str) -> tuple[str, str]:
@@ -135,14 +82,27 @@ def render(source: str) -> str:
     except RecursionError:
         head, rest, rendered = "", source, ""
     rendered += _plain(rest)
-    cleaned = _cleaner.clean(rendered)
-    # An image from a host we do not trust loses its source; drop what is left of it.
-    return _IMG.sub(lambda m: m.group(0) if ' src="' in m.group(1) else "", cleaned)
+    return sanitise.post_html(rendered)
+
+
+class _Links(HTMLParser):
+    """Counts the links of rendered HTML, read by a parser as a browser reads tags."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and any(name == "href" for name, _ in attrs):
+            self.count += 1
 
 
 def link_count(source: str) -> int:
     """How many links a post would show (Markdown links, bare addresses, raw anchors)."""
-    return len(re.findall(r'<a [^>]*href="', render(source)))
+    links = _Links()
+    links.feed(render(source))
+    links.close()
+    return links.count
 
 
 def quote(author_name: str, source: str) -> str:

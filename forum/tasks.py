@@ -16,6 +16,7 @@ from django_tasks import task
 
 from forum.models import Notification, Post, Subscription
 from forum.models.profiles import public_name
+from forum.tokens import unsubscribe_token
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -90,8 +91,6 @@ def notify(post_id: int, kind: str, actor_id: int | None = None) -> int:
 
 
 def _send(notification: Notification, user, subscription: Subscription | None) -> bool:
-    from forum.services import unsubscribe_token
-
     post, thread = notification.post, notification.thread
     language = getattr(getattr(user, "forum_profile", None), "language", settings.LANGUAGE_CODE)
     with translation.override(language):

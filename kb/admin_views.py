@@ -1,8 +1,5 @@
 """Editor reports in the Wagtail admin (registered in wagtail_hooks.py)."""
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,53 +9,53 @@ from wagtail.models import Page
 
 from kb import reports
 from kb.models import ArticleFeedback
+from site_config.admin_reports import (
+    OldCsvLinkMixin,
+    SelectorFilterSet,
+    SelectorReportView,
+    language_filter,
+)
 
 
 def _percent(value) -> str:
     return "" if value is None else f"{value * 100:.0f}%"
 
 
-class HelpfulnessReportView(WagtailAdminTemplateMixin, TemplateView):
-    template_name = "kb/admin/helpfulness.html"
+class HelpfulnessFilters(SelectorFilterSet):
+    language = language_filter()
+
+
+class HelpfulnessReportView(OldCsvLinkMixin, SelectorReportView):
+    """Articles with votes, least helpful first; the same rows as a spreadsheet."""
+
+    results_template_name = "kb/admin/helpfulness_results.html"
     page_title = _("Article helpfulness")
     header_icon = "pick"
+    index_url_name = "kb_helpfulness"
+    index_results_url_name = "kb_helpfulness_results"
+    filterset_class = HelpfulnessFilters
+    export_filename = "article-helpfulness"
+    _ratios = ("ratio", "recent_ratio", "previous_ratio", "after_ratio")
+    list_export = [
+        "page_id", "title", "language", "votes", "yes", *_ratios, "comments",
+        *[f"reasons.{value}" for value in ArticleFeedback.Reason.values],
+    ]  # fmt: skip
+    # The headings the CSV had before it was Wagtail's (spreadsheets are built on them).
+    export_headings = {
+        "page_id": "page id", "title": "title", "language": "language", "votes": "votes",
+        "yes": "helpful", "ratio": "helpful share", "recent_ratio": "last 30 days",
+        "previous_ratio": "previous 30 days", "after_ratio": "after last fix",
+        "comments": "comments",
+        **{f"reasons.{value}": label for value, label in ArticleFeedback.Reason.choices},
+    }  # fmt: skip
+    custom_field_preprocess = {
+        field: {SelectorReportView.FORMAT_CSV: _percent, SelectorReportView.FORMAT_XLSX: _percent}
+        for field in _ratios
+    }
+    no_results_message = _("No votes yet.")
 
-    def get_breadcrumbs_items(self):
-        return [{"url": "", "label": self.page_title}]
-
-    def get(self, request, *args, **kwargs):
-        language = request.GET.get("language") or None
-        self.rows = reports.helpfulness(language=language)
-        if request.GET.get("format") == "csv":
-            return self.as_csv()
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            rows=self.rows,
-            language=self.request.GET.get("language", ""),
-            reasons=ArticleFeedback.Reason.choices,
-        )
-        return context
-
-    def as_csv(self):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="article-helpfulness.csv"'
-        writer = csv.writer(response)
-        reason_labels = [str(label) for _value, label in ArticleFeedback.Reason.choices]
-        writer.writerow(
-            ["page id", "title", "language", "votes", "helpful", "helpful share",
-             "last 30 days", "previous 30 days", "after last fix", "comments", *reason_labels]
-        )  # fmt: skip
-        for row in self.rows:
-            writer.writerow(
-                [row.page_id, row.title, row.language, row.votes, row.yes, _percent(row.ratio),
-                 _percent(row.recent_ratio), _percent(row.previous_ratio),
-                 _percent(row.after_ratio), row.comments,
-                 *[row.reasons[v] for v in ArticleFeedback.Reason.values]]
-            )  # fmt: skip
-        return response
+    def get_queryset(self):
+        return reports.helpfulness(language=self.filter_values["language"] or None)
 
 
 class ArticleFeedbackDetailView(WagtailAdminTemplateMixin, TemplateView):

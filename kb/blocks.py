@@ -1,28 +1,46 @@
 """StreamField blocks of the knowledge base. Each block's template is in templates/blocks/."""
 
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
+
+from site_config.slugs import ascii_slug
 
 # What editors may use in answers and policy text: enough to be clear, nothing to misuse.
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
 # The HTML those features hold: what text made elsewhere (an answer promoted from the forum)
 # is cut down to before it becomes an article's rich text.
 TEXT_TAGS = frozenset({"p", "br", "a", "ul", "ol", "li", "b", "i", "strong", "em"})
+TEXT_ATTRIBUTES = {"a": frozenset({"href"})}
 
 
 def anchor_for(text: str) -> str:
     """An ASCII anchor that survives any language (``İade süresi`` → ``iade-suresi``)."""
-    from anyascii import anyascii
+    return ascii_slug(text, default="item")
 
-    return slugify(anyascii(text))[:60].strip("-") or "item"
+
+def item_anchor(value) -> str:
+    """The anchor an FAQ question is linked by: the editor's, else made from the question
+    (``FaqPage.clean`` numbers one that repeats another on the page)."""
+    return value.get("anchor") or anchor_for(value["question"])
+
+
+class AnchorBlock(blocks.CharBlock):
+    """An id that links point at (``/returns/#how-long``): the same in every language, so
+    wagtail-localize copies it to translations instead of offering it as text to translate
+    (its hooks for a block's translatable segments)."""
+
+    def get_translatable_segments(self, value):
+        return []
+
+    def restore_translated_segments(self, value, segments):
+        return value
 
 
 class FaqItemBlock(blocks.StructBlock):
     question = blocks.CharBlock(label=_("Question"), max_length=255)
     answer = blocks.RichTextBlock(label=_("Answer"), features=TEXT_FEATURES)
-    anchor = blocks.CharBlock(
+    anchor = AnchorBlock(
         label=_("Link anchor"),
         required=False,
         max_length=60,
@@ -39,7 +57,7 @@ class FaqItemBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["anchor"] = value.get("anchor") or anchor_for(value["question"])
+        context["anchor"] = item_anchor(value)
         return context
 
 

@@ -1,6 +1,5 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 
 from kb.models.feedback import ArticleFeedback
 
@@ -25,13 +24,3 @@ class FeedbackExplainForm(forms.Form):
     notify = forms.BooleanField(
         label=_("E-mail me once when this article is improved"), required=False
     )
-
-
-class ArticlePageForm(WagtailAdminPageForm):
-    """The editor's form: "tell readers" starts unticked on every new version, so readers
-    are only e-mailed for the version an editor meant them to hear about."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "notify_unhelpful_readers" in self.fields:
-            self.initial["notify_unhelpful_readers"] = False

@@ -1,5 +1,20 @@
+"""What editors see in an article's editor besides its fields. The page models declare
+these (``base_form_class``, ``content_panels``), so this module imports no kb model: a
+panel asks the page it is bound to."""
+
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import Panel
+
+
+class ArticlePageForm(WagtailAdminPageForm):
+    """The editor's form: "tell readers" starts unticked on every new version, so readers
+    are only e-mailed for the version an editor meant them to hear about."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "notify_unhelpful_readers" in self.fields:
+            self.initial["notify_unhelpful_readers"] = False
 
 
 class TranslationStatusPanel(Panel):
@@ -19,9 +34,7 @@ class TranslationStatusPanel(Panel):
         @property
         def status(self):
             if not hasattr(self, "_status"):
-                from kb.selectors import translation_status
-
-                self._status = translation_status(self.instance)
+                self._status = self.instance.translation_status()
             return self._status
 
         def get_context_data(self, parent_context=None):

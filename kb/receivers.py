@@ -9,12 +9,12 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from kb import page_cache, services
 from kb.models import ARTICLE_MODELS, PolicyPage
+from kb.selectors import translation_in_progress
+from kb.tasks import notify_article_improved
 
 
 @receiver(page_published)
 def on_page_published(sender, instance, revision=None, **kwargs):
-    from kb.selectors import translation_in_progress
-
     page = instance.specific
     services.translation_record_update(page=page)
     if Page.objects.filter(translation_in_progress(), pk=page.pk).exists():
@@ -22,8 +22,6 @@ def on_page_published(sender, instance, revision=None, **kwargs):
     if isinstance(page, PolicyPage) and not page.alias_of_id:
         services.policy_version_record(page=page, revision=revision)
     if isinstance(page, ARTICLE_MODELS) and page.notify_unhelpful_readers:
-        from kb.tasks import notify_article_improved
-
         improvement = services.improvement_record(page=page, revision=revision)
         transaction.on_commit(lambda: notify_article_improved.enqueue(page.pk, improvement.pk))
 
@@ -32,8 +30,6 @@ def on_page_published(sender, instance, revision=None, **kwargs):
 def on_page_unpublished(sender, instance, **kwargs):
     """Wagtail unpublishes a page's copies (aliases) with it; a translation in progress is
     such a copy (the English text, frozen when translating began) and goes with it too."""
-    from kb.selectors import translation_in_progress
-
     if instance.locale_id == Locale.get_default().pk:
         copies = Page.objects.live().filter(
             translation_in_progress(), translation_key=instance.translation_key
@@ -68,3 +64,18 @@ def connect_page_models() -> None:
         uid = f"kb-page-cache-{model._meta.label}"
         post_save.connect(on_page_or_privacy_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(on_page_or_privacy_saved, sender=model, dispatch_uid=uid)
+    from wagtail_localize.models import StringTranslation
+
+    post_save.connect(
+        on_string_translation_saved, sender=StringTranslation, dispatch_uid="kb-slug-follows-title"
+    )
+
+
+def on_string_translation_saved(sender, instance, created, raw=False, **kwargs):
+    """A page title translated: its slug follows (``kb.translating.slug_follows_title``)."""
+    from kb import translating
+
+    if raw or instance.tool_name == translating.SLUG_TOOL:
+        return
+    if instance.context_id is not None and instance.context.path == "title":
+        translating.slug_follows_title(instance)

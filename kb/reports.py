@@ -15,6 +15,7 @@ from kb.models import (
     ArticleImprovement,
     TranslationRecord,
 )
+from kb.selectors import translation_in_progress
 
 TREND_DAYS = 30
 
@@ -183,8 +184,6 @@ def stale_translations():
 def translations_in_progress(language_code: str | None = None):
     """Translations started in the translation editor and never published: readers of
     that language still see the original, with a notice."""
-    from kb.selectors import translation_in_progress
-
     qs = (
         Page.objects.filter(translation_in_progress(), depth__gt=2)
         .select_related("locale")

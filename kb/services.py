@@ -2,7 +2,6 @@
 
 import logging
 
-import bleach
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from kb.models import (
     TranslationRecord,
 )
 from kb.text import html_to_text
+from site_config import sanitise
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +27,7 @@ COMMENT_MAX = 1000
 def clean_comment(text: str) -> str:
     """Plain text only: markup is removed, not escaped, so it never reaches an e-mail or
     the admin as HTML; whitespace inside lines is kept as the reader wrote it."""
-    text = bleach.clean(text or "", tags=set(), attributes={}, strip=True)
-    # bleach escapes &, < and > in what remains; the comment is stored as plain text.
-    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = sanitise.text_only(text or "")
     text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
     return text.strip()[:COMMENT_MAX]
 

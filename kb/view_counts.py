@@ -28,10 +28,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import LockError, RedisError
 from wagtail.models import Page
 
 from kb.models import ArticleDailyViews
@@ -142,23 +144,24 @@ class _ProcessStore:
 
 
 class _RedisStore:
-    """Counters in one Redis hash that every process and server shares."""
+    """Counters in one Redis hash that every process and server shares, through the
+    cache's own client (django-redis): its key prefix, its connection pool. The client
+    raises Redis's errors whatever the cache's IGNORE_EXCEPTIONS says."""
 
-    def __init__(self, backend):
-        self.backend = backend
+    def __init__(self, alias: str):
+        self.alias = alias
+        self.backend = caches[alias]
 
-    def _client(self, key: str):
-        return self.backend._cache.get_client(key, write=True)
+    def _client(self):
+        return get_redis_connection(self.alias, write=True)
 
     def _key(self, name: str) -> str:
         return self.backend.make_and_validate_key(name)
 
     def add(self, field: str, interval: int) -> bool:
-        from redis.exceptions import RedisError
-
         pending, due = self._key(PENDING_KEY), self._key(DUE_KEY)
         try:
-            pipe = self._client(pending).pipeline(transaction=False)
+            pipe = self._client().pipeline(transaction=False)
             pipe.hincrby(pending, field, 1)
             pipe.set(due, 1, nx=True, ex=interval)
             return bool(pipe.execute()[1])
@@ -168,10 +171,8 @@ class _RedisStore:
             return False
 
     def flush(self, write) -> int:
-        from redis.exceptions import LockError
-
         pending, flushing = self._key(PENDING_KEY), self._key(FLUSHING_KEY)
-        client = self._client(pending)
+        client = self._client()
         # redis-py's lock: a token of its own, released only by its holder (a Lua script).
         lock = client.lock(self._key(LOCK_KEY), timeout=LOCK_SECONDS, blocking=False)
         if not lock.acquire():
@@ -199,7 +200,7 @@ class _RedisStore:
         return added
 
     def waiting(self) -> int:
-        client = self._client(PENDING_KEY)
+        client = self._client()
         return sum(
             int(views)
             for key in (PENDING_KEY, FLUSHING_KEY)
@@ -207,7 +208,7 @@ class _RedisStore:
         )
 
     def clear(self) -> None:
-        self._client(PENDING_KEY).delete(
+        self._client().delete(
             *(self._key(k) for k in (PENDING_KEY, FLUSHING_KEY, LOCK_KEY, DUE_KEY))
         )
 
@@ -216,9 +217,8 @@ _process_store = _ProcessStore()
 
 
 def _store():
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        return _RedisStore(backend)
+    if isinstance(caches["default"], RedisCache):
+        return _RedisStore("default")
     return _process_store
 
 

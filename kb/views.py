@@ -4,16 +4,14 @@ import re
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from kb import diff, selectors, services
+from kb import selectors, services
 from kb.forms import FeedbackExplainForm, FeedbackForm
-from kb.models import ARTICLE_MODELS, HowToVideoPage, PolicyVersion
-from site_config import ratelimit
-from site_config.ids import parse_int
+from kb.models import ARTICLE_MODELS, HowToVideoPage
+from site_config import ratelimit, storage
 
 FEEDBACK_LIMIT = (20, 3600)  # votes and comments per visitor address per hour
 
@@ -80,54 +78,26 @@ def _explain(request, page, back):
     return redirect(back)
 
 
-def _versions(policy):
-    source = selectors.fallback_source(policy) or policy
-    return list(PolicyVersion.objects.filter(page_id=source.pk).order_by("-number"))
-
-
-def policy_history(request, policy):
-    context = policy.get_context(request)
-    context["versions"] = _versions(policy)
-    return TemplateResponse(request, "kb/policy_history.html", context)
-
-
-def policy_compare(request, policy):
-    versions = {v.number: v for v in _versions(policy)}
-    if len(versions) < 2:
-        return redirect(policy.get_url(request) + "history/")
-    newest = max(versions)
-    new_number = parse_int(request.GET.get("to", ""), default=newest, low=1, high=newest)
-    old_number = parse_int(request.GET.get("from", ""), default=new_number - 1, low=0, high=newest)
-    old, new = versions.get(old_number), versions.get(new_number)
-    if old is None or new is None or old_number == new_number:
-        messages.info(request, _("Choose two different versions to compare."))
-        return redirect(policy.get_url(request) + "history/")
-    if old.number > new.number:
-        old, new = new, old
-    context = policy.get_context(request)
-    context.update(
-        {
-            "versions": sorted(versions.values(), key=lambda v: -v.number),
-            "old": old,
-            "new": new,
-            "changes": diff.compare_sections(old.sections, new.sections),
-        }
-    )
-    return TemplateResponse(request, "kb/policy_compare.html", context)
-
-
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# On object storage a video is fetched from a signed link; the player keeps using the link
+# for its range requests while the reader watches (and pauses), so it lasts longer than that.
+VIDEO_LINK_SECONDS = 2 * 60 * 60
 
 
 def video_file(request, document_id: int):
     """A guide's self-hosted video, with HTTP range support: browsers seek (chapters) only
-    in media whose server answers range requests. Serves only videos of live public guides."""
+    in media whose server answers range requests. Serves only videos of live public guides;
+    on object storage, by a redirect to a signed link (the storage answers the ranges)."""
     from wagtail.documents import get_document_model
 
     guides = selectors.readable(HowToVideoPage.objects.all())
     if not guides.filter(video_file_id=document_id).exists():
         raise Http404
     document = get_object_or_404(get_document_model(), pk=document_id)
+    if link := storage.signed_url(document.file, seconds=VIDEO_LINK_SECONDS):
+        response = redirect(link)
+        response["Cache-Control"] = "private, no-store"
+        return response
     size = document.file.size
     content_type = mimetypes.guess_type(document.file.name)[0] or "application/octet-stream"
     match = _RANGE.match(request.headers.get("Range", ""))

@@ -5,10 +5,10 @@ a "did you mean" suggestion and which backend answered; ``suggest(prefix, locale
 the search box and the ask form their completions; ``status()`` tells /readyz how search
 is. ``get_backend()`` is the one place that chooses a backend (``SEARCH_ENGINE``:
 Elasticsearch, OpenSearch, or the database). When an engine cannot answer, the database
-backend (kept by the same indexing pipeline) answers and the results say so.
+backend (kept by the same indexing pipeline) answers and the results say so. What to ask
+the backend for a query (synonyms, compounds, "did you mean") is ``planning``'s.
 """
 
-import difflib
 import logging
 import math
 from dataclasses import dataclass, field
@@ -19,12 +19,15 @@ from django.core.cache import cache
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
-from search import analysis, highlight
-from search.backends.base import BackendUnavailable, Query, SearchBackend
+from search import analysis, highlight, planning
+from search.backends.base import BackendResults, BackendUnavailable, SearchBackend
+from search.backends.database import DatabaseBackend
+from search.models import QueryLog, SearchDocument
+from search.planning import forget_synonyms
 
 __all__ = [
-    "BackendUnavailable", "Hit", "Results", "get_backend", "index_backends", "search", "status",
-    "suggest",
+    "BackendUnavailable", "Hit", "Results", "forget_synonyms", "get_backend", "index_backends",
+    "search", "status", "suggest",
 ]  # fmt: skip
 
 logger = logging.getLogger(__name__)
@@ -108,8 +111,6 @@ def index_backends() -> list[SearchBackend]:
 
 
 def database_backend() -> SearchBackend:
-    from search.backends.database import DatabaseBackend
-
     return DatabaseBackend()
 
 
@@ -129,150 +130,6 @@ def clean_filters(raw) -> dict:
         "topic": str(raw.get("topic", ""))[:64],
         "solved": {"yes": True, "no": False}.get(solved),
     }
-
-
-def _synonyms(language: str) -> dict[str, list[str]]:
-    """Lemma → the other phrases (as lemmas) editors say mean the same, cached briefly."""
-    key = f"search:synonyms:{language}"
-    mapping = cache.get(key)
-    if mapping is None:
-        from search.models import Synonym
-
-        mapping = {}
-        for row in Synonym.objects.filter(language=language).values_list("terms", flat=True):
-            phrases = [analysis.analyzed_text(p, language) for p in row.split(",")]
-            phrases = [p for p in phrases if p]
-            for phrase in phrases:
-                if " " not in phrase:
-                    others = [p for p in phrases if p != phrase]
-                    mapping.setdefault(phrase, [])
-                    mapping[phrase] += [o for o in others if o not in mapping[phrase]]
-        cache.set(key, mapping, 300)
-    return mapping
-
-
-def forget_synonyms(language: str) -> None:
-    cache.delete(f"search:synonyms:{language}")
-
-
-ANY_WORD_FROM = 3
-MAX_CORRECTIONS = 3
-MAX_WORD_FOR_CORRECTION = 20
-MAX_PAIRS = 8
-# German writes compounds as one word ("Bestätigungsmail") that the articles may spell
-# apart ("Bestätigungs-E-Mail") or differently ("Ratenkauf" / "Kauf auf Raten").
-COMPOUND_LANGUAGES = frozenset({"de"})
-MIN_COMPOUND = 8
-COMPOUND_LINKS = ("", "s", "es", "n", "en")  # Fugenelemente: Bestätigung|s|mail
-
-
-def _compound_splits(term: str, language: str) -> list[tuple[str, str]]:
-    """Ways to read ``term`` as head + tail, longest head first; the tail as a term of its
-    own (its lemma: "mail" → "mailen"), the head with and without a linking element."""
-    splits = []
-    for cut in range(len(term) - 3, 2, -1):
-        head, tail = term[:cut], analysis.term(term[cut:], language)
-        for link in COMPOUND_LINKS:
-            if head.endswith(link) and len(head) - len(link) >= 3:
-                splits.append((head[: len(head) - len(link)], tail))
-    return splits
-
-
-def _compound_parts(terms: list[str], language: str) -> dict[str, list[str]]:
-    """The two indexed words each long word of the query is made of ("bestatigungsmail" →
-    "bestatigungs" + "mailen"), so a document that spells the compound apart is found. One
-    query for the vocabulary of a whole search, the answer cached per word."""
-    if language not in COMPOUND_LANGUAGES:
-        return {}
-    from search.models import SearchTerm
-
-    long = [t for t in terms if len(t) >= MIN_COMPOUND and t.isalpha()]
-    if not long:
-        return {}
-    keys = {t: f"search:split:{analysis.VERSION}:{language}:{t}" for t in long}
-    found = cache.get_many(list(keys.values()))
-    todo = [t for t in long if keys[t] not in found]
-    if todo:
-        splits = {t: _compound_splits(t, language) for t in todo}
-        wanted = {part for pairs in splits.values() for pair in pairs for part in pair}
-        known = set(
-            SearchTerm.objects.filter(language=language, term__in=wanted).values_list(
-                "term", flat=True
-            )
-        )
-        for t in todo:
-            found[keys[t]] = next(([h, tl] for h, tl in splits[t] if {h, tl} <= known), [])
-        cache.set_many({keys[t]: found[keys[t]] for t in todo}, 600)
-    return {t: found[keys[t]] for t in long if found.get(keys[t])}
-
-
-def _pairs(words: list[str]) -> list[str]:
-    return list(dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)))[
-        :MAX_PAIRS
-    ]
-
-
-def _spelling(terms: list[str], language: str) -> list[tuple[str, str]]:
-    """Unknown terms replaced by the closest indexed ones, each as (term, the lemma as
-    written, or "" when it is the term). Asked only when a search found nothing, for at
-    most ``MAX_CORRECTIONS`` words, against candidates of about the same length (and
-    cached), so a query made to be expensive stays cheap."""
-    from django.db.models.functions import Length
-
-    from search.models import SearchTerm
-
-    corrected, tried = [], 0
-    for term in terms:
-        if len(term) < 4 or len(term) > MAX_WORD_FOR_CORRECTION or term.isdigit():
-            corrected.append((term, ""))
-            continue
-        key = f"search:spelling:{analysis.VERSION}:{language}:{term}"
-        better = cache.get(key)
-        if better is None and tried < MAX_CORRECTIONS:
-            tried += 1
-            if SearchTerm.objects.filter(language=language, term=term).exists():
-                better = (term, "")
-            else:
-                candidates = dict(
-                    SearchTerm.objects.annotate(size=Length("term"))
-                    .filter(
-                        language=language,
-                        term__startswith=term[0],
-                        size__gte=len(term) - 2,
-                        size__lte=len(term) + 2,
-                    )
-                    .values_list("term", "display")[:5000]
-                )
-                close = difflib.get_close_matches(term, list(candidates), n=1, cutoff=0.75)
-                better = (close[0], candidates[close[0]]) if close else (term, "")
-            cache.set(key, better, 600)
-        corrected.append(tuple(better) if better else (term, ""))
-    return corrected
-
-
-def _corrected_text(text: str, language: str, fixes: dict[str, tuple[str, str]]) -> str:
-    """The query as the visitor typed it (folded), with only the misspelt words replaced by
-    the spelling the indexed text uses: "Wo ist mein Pakte" → "wo ist mein paket",
-    "süt iadr" → "süt iade" (never the accent-free index form "sut")."""
-    out = []
-    for word in analysis.words(analysis.fold(text, language)):
-        fix = fixes.get(analysis.term(word, language))
-        out.append((fix[1] or fix[0]) if fix else word)
-    return " ".join(out)
-
-
-def _run(backend: SearchBackend, query: Query):
-    if len(query.terms) >= ANY_WORD_FROM:
-        # Customers write whole sentences ("iade etmek istiyorum nasıl yapacağım"): with
-        # this many words, one the answer does not use must not hide it. Ranking still
-        # puts the documents with the most words first.
-        query.match_any = True
-    results = backend.search(query)
-    if not results.total and len(query.terms) > 1 and not query.match_any:
-        # Nothing has every word: show what has the most of them.
-        query.match_any = True
-        results = backend.search(query)
-    return results
 
 
 def _engine_down() -> bool:
@@ -317,11 +174,32 @@ def _topic_titles(found, language: str) -> dict[str, str]:
     titles = dict(found.topic_titles)
     missing = [t for t in found.facets.get("topic", {}) if not titles.get(t)]
     if missing:
-        from search.models import SearchDocument
-
         rows = SearchDocument.objects.filter(language=language, topic__in=missing)
         titles.update(dict(rows.values_list("topic", "topic_title").distinct()))
     return titles
+
+
+class _Answering:
+    """The configured backend until it cannot answer; then, for the rest of the search,
+    the database's (kept by the same indexing pipeline). ``planning.Asker``."""
+
+    def __init__(self, backend: SearchBackend, plan: planning.Plan):
+        self.backend, self.plan, self.fell_back = backend, plan, False
+
+    @property
+    def fuzzy(self) -> bool:
+        return self.backend.fuzzy
+
+    def find(self, words: list[str]) -> BackendResults:
+        if self.backend.external and not self.fell_back:
+            try:
+                if not _engine_down():
+                    return planning.find(self.backend.search, self.plan.query(words))
+            except BackendUnavailable as exc:
+                logger.warning("search backend %s unavailable: %s", self.backend.name, exc)
+                forget_status()
+            self.backend, self.fell_back = database_backend(), True
+        return planning.find(self.backend.search, self.plan.query(words))
 
 
 def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
@@ -333,74 +211,24 @@ def search(query: str, locale: str, filters=None, page: int = 1) -> Results:
     terms = analysis.query_terms(text, language)
     if not terms:
         return results
-    parts = _compound_parts(terms, language)
-    title_pairs = _pairs(analysis.plain_words(text, language))
-    term_pairs = _pairs(analysis.analyze(text, language))
     page = min(max(1, int(page or 1)), MAX_PAGE)
-    backend = get_backend()
-    results.backend = backend.name
-
-    def build(words: list[str]) -> Query:
-        return Query(
-            language=language,
-            terms=words,
-            synonyms=_synonyms(language),
-            parts={t: p for t, p in parts.items() if t in words},
-            kind=filters["kind"],
-            topic=filters["topic"],
-            solved=filters["solved"],
-            offset=(page - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
-            title_pairs=title_pairs,
-            term_pairs=term_pairs,
-        )
-
-    def run(words: list[str]):
-        nonlocal backend
-        if backend.external and not results.fell_back:
-            try:
-                if not _engine_down():
-                    return _run(backend, build(words))
-            except BackendUnavailable as exc:
-                logger.warning("search backend %s unavailable: %s", backend.name, exc)
-                forget_status()
-            backend = database_backend()
-            results.backend, results.fell_back = backend.name, True
-        return _run(backend, build(words))
-
-    found = run(terms)
-    # A fuzzy engine finds "Rücksendnug" on its own; the visitor is still told the right
-    # spelling, and gets the results for it, as on the database backend (which finds
-    # nothing for a misspelt word and asks the vocabulary then).
-    if not found.total or backend.fuzzy:
-        fixes = {
-            typed: (term, display)
-            for typed, (term, display) in zip(terms, _spelling(terms, language), strict=True)
-            if term != typed
-        }
-        # The vocabulary may still hold a word whose only document was hidden or edited
-        # since (it is pruned on reconcile): a correction is kept only if its word alone
-        # finds a visible document, so no word of hidden text is ever shown.
-        fixes = {typed: fix for typed, fix in fixes.items() if run([fix[0]]).total}
-        if fixes:
-            better = [fixes[t][0] if t in fixes else t for t in terms]
-            corrected = run(better)
-            if corrected.total:
-                found, terms, results.corrected = corrected, better, True
-                results.suggestion = _corrected_text(text, language, fixes)
-
-    term_set = set(terms) | {
-        s for t in terms for p in _synonyms(language).get(t, []) for s in p.split()
-    }
-    term_set |= {p for t in terms for p in parts.get(t, [])}
+    plan = planning.plan_query(
+        text, language, terms, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    answering = _Answering(get_backend(), plan)
+    outcome = planning.carry_out(plan, answering)
+    found = outcome.found
+    results.backend, results.fell_back = answering.backend.name, answering.fell_back
+    results.suggestion, results.corrected = outcome.suggestion, outcome.corrected
     results.total = found.total
     results.total_exact, results.facets_exact = found.total_exact, found.facets_exact
     results.facets = found.facets
     results.topic_titles = _topic_titles(found, language)
     results.page = page
     results.num_pages = min(MAX_PAGE, max(1, math.ceil(found.total / PAGE_SIZE)))
+    marked = plan.highlighted(outcome.terms)
     results.hits = [
-        _hit(hit, rank=(page - 1) * PAGE_SIZE + n + 1, terms=term_set, language=language)
+        _hit(hit, rank=(page - 1) * PAGE_SIZE + n + 1, terms=marked, language=language)
         for n, hit in enumerate(found.hits)
     ]
     return results
@@ -437,7 +265,7 @@ def status() -> dict:
     answer = {
         "backend": backend.name,
         "reachable": reachable,
-        "answering": backend.name if reachable else "database",
+        "answering": backend.name if reachable else DatabaseBackend.name,
     }
     cache.set("search:status", answer, 5)
     return answer
@@ -450,8 +278,6 @@ def forget_status() -> None:
 def record_query(results: Results) -> int | None:
     """Log a search for the reports: the folded query, language, result count, backend.
     No user, no address. Returns the log id (for click-through)."""
-    from search.models import QueryLog
-
     normalised = analysis.normalise_for_log(results.query, results.language)
     if not normalised:
         return None
@@ -466,8 +292,6 @@ def record_query(results: Results) -> int | None:
 
 
 def record_click(log_id: int, rank: int) -> None:
-    from search.models import QueryLog
-
     QueryLog.objects.filter(pk=log_id, clicked_rank__isnull=True).update(
         clicked_rank=max(1, min(rank, 1000))
     )

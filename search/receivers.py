@@ -1,8 +1,16 @@
 """What keeps the index right: page publish, unpublish, move, delete and privacy changes,
-and the forum's ``thread_changed``. Each enqueues an index task after the transaction
-commits, with the source's id only; the task fetches the current state itself."""
+and the forum's ``thread_changed``. Each change asks for its source to be indexed after
+the transaction commits (at once outside one), with the source's id only; the task
+fetches the current state itself. A rollback drops the request with the change.
 
-import logging
+One transaction may ask for a source many times (fifty posts of a thread saved, a topic
+and each of its articles unpublished): the source is queued once. Each change registers
+its own ``on_commit`` callback, since only Django knows which of them a rollback dropped;
+the callbacks one transaction registered for a source share a token, and the first of
+them to run queues the task, the rest see the token spent. A transaction that rolled back
+leaves its unspent token to the source's next change, which queues it as usual."""
+
+import threading
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -10,51 +18,33 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from forum.models import Thread
 from forum.signals import thread_changed
+from search import planning, tasks
 from search.documents import page_source, thread_source
 from search.models import Synonym
 
-logger = logging.getLogger(__name__)
+# Per thread, as Django's connections (and so their transactions) are: source → the token
+# its callbacks waiting for a commit share.
+_waiting = threading.local()
 
 
-class _Batch:
-    """The sources one transaction touched, sent once when it commits: unpublishing a
-    topic with fifty articles queues fifty tasks, not fifty times fifty."""
-
-    def __init__(self):
-        self.sources: set[str] = set()
-        self.flushed = False
-
-    def flush(self) -> None:
-        from search.tasks import update_source
-
-        self.flushed = True
-        sources, self.sources = sorted(self.sources), set()
-        for source in sources:
-            try:
-                update_source.enqueue(source)
-            except Exception:  # noqa: BLE001 - a failing queue must not fail the save
-                logger.exception("could not queue search indexing of %s", source)
+def _tokens() -> dict[str, object]:
+    if not hasattr(_waiting, "tokens"):
+        _waiting.tokens = {}
+    return _waiting.tokens
 
 
 def enqueue(source: str) -> None:
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        batch = _Batch()
-        batch.sources.add(source)
-        batch.flush()
-        return
-    batch = getattr(connection, "_search_batch", None)
-    # A batch that has run, or whose callback is gone (its transaction or savepoint rolled
-    # back), takes nothing more.
-    if (
-        batch is None
-        or batch.flushed
-        or not any(entry[1] == batch.flush for entry in connection.run_on_commit)
-    ):
-        batch = connection._search_batch = _Batch()
-        transaction.on_commit(batch.flush, robust=True)
-    batch.sources.add(source)
+    token = _tokens().setdefault(source, object())
+    transaction.on_commit(lambda: _send(source, token), robust=True)
+
+
+def _send(source: str, token: object) -> None:
+    tokens = _tokens()
+    if tokens.get(source) is token:
+        del tokens[source]
+        tasks.enqueue_update(source)
 
 
 def _page_and_descendants(page) -> None:
@@ -65,8 +55,6 @@ def _page_and_descendants(page) -> None:
 
 def _threads_of_topic(page) -> None:
     """Threads in boards linked to this topic (in any language) carry its title."""
-    from forum.models import Thread
-
     ids = Thread.objects.filter(board__topic__translation_key=page.translation_key).values_list(
         "pk", flat=True
     )
@@ -120,9 +108,7 @@ def on_privacy_change(sender, instance, **kwargs):
 @receiver(post_delete, sender=Synonym)
 def on_synonyms_changed(sender, instance, **kwargs):
     # Queries expand synonyms at once; Elasticsearch's synonym filter follows on rebuild.
-    from search import api
-
-    api.forget_synonyms(instance.language)
+    planning.forget_synonyms(instance.language)
 
 
 @receiver(post_save, sender="forum.Thread")
@@ -148,8 +134,6 @@ def on_board_saved(sender, instance, **kwargs):
 def on_profile_saved(sender, instance, update_fields=None, **kwargs):
     # A ban or unban changes whether the member's threads are searchable.
     if update_fields is None or "banned_at" in update_fields:
-        from forum.models import Thread
-
         for thread_id in (
             Thread.objects.filter(posts__author_id=instance.user_id)
             .values_list("pk", flat=True)
@@ -160,10 +144,5 @@ def on_profile_saved(sender, instance, update_fields=None, **kwargs):
 
 @receiver(thread_changed)
 def on_thread_changed(sender, thread_id, **kwargs):
-    # Already after commit (forum sends it so); enqueue at once.
-    from search.tasks import update_source
-
-    try:
-        update_source.enqueue(thread_source(thread_id))
-    except Exception:  # noqa: BLE001
-        logger.exception("could not queue search indexing of thread %s", thread_id)
+    # Already after commit (forum sends it so): queued at once.
+    tasks.enqueue_update(thread_source(thread_id))

@@ -2,11 +2,19 @@
 (``search.documents``) and writes it to every index. The database backend's table is
 always written, so it can answer when the engine cannot. An engine error is logged and
 the task retried later with backoff (where the task backend can defer); ``manage.py
-search_index reconcile`` catches anything still left behind. A save never waits on this."""
+search_index reconcile`` catches anything still left behind. A save never waits on this.
+
+``enqueue_update`` is how changes reach the queue (``receivers``, after the commit). With
+``SEARCH_QUEUED_SECONDS``, a source whose task is queued and not started yet is not
+queued again: that run reads the change too (a thread answered twice in a second: one
+task). The task forgets the mark as it starts, so a change committed while it reads is
+queued again. It always indexes the current state, so a repeated run is only work."""
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import default_task_backend, task
@@ -19,6 +27,26 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = [30, 120, 600, 1800, 7200]  # seconds
 
 
+def _queued_key(source: str) -> str:
+    return f"search:queued:{source}"
+
+
+def enqueue_update(source: str) -> None:
+    """Queue ``update_source(source)``, unless it is queued and has not started yet. Call it
+    after the commit: a failing queue is logged, never raised (it must not fail a save)."""
+    key = _queued_key(source)
+    seconds = settings.SEARCH_QUEUED_SECONDS
+    # None, not False, is a cache that cannot answer (django-redis through a Redis outage,
+    # site_config.settings.redis_caches): queue then.
+    if seconds and cache.add(key, True, seconds) is False:
+        return
+    try:
+        update_source.enqueue(source)
+    except Exception:  # noqa: BLE001 - reconcile catches up
+        logger.exception("could not queue search indexing of %s", source)
+        cache.delete(key)  # the next change tries again
+
+
 def backends():
     """Every index that must follow the database: its own table, and the engine if any."""
     return api.index_backends()
@@ -27,6 +55,7 @@ def backends():
 @task()
 def update_source(source: str, attempt: int = 0) -> int:
     """Make every index hold what ``source`` should have now; returns how many documents."""
+    cache.delete(_queued_key(source))  # before reading: a change from now on queues again
     documents = documents_for(source)
     failed = False
     for backend in backends():

@@ -8,7 +8,14 @@ from search import admin_views
 
 @hooks.register("register_admin_urls")
 def register_search_report_url():
-    return [path("reports/search/", admin_views.SearchReportView.as_view(), name="search_report")]
+    return [
+        path("reports/search/", admin_views.SearchReportView.as_view(), name="search_report"),
+        path(
+            "reports/search/results/",
+            admin_views.SearchReportView.as_view(results_only=True),
+            name="search_report_results",
+        ),
+    ]
 
 
 @hooks.register("register_reports_menu_item")

@@ -26,4 +26,8 @@ def hit(scope: str, key: str, *, limit: int, period: int) -> bool:
     except ValueError:  # evicted between add and incr: start again
         cache.set(cache_key, 1, timeout=period + 1)
         count = 1
+    if count is None:
+        # Redis did not answer (the cache ignores its errors and logs them): an outage
+        # never blocks a post, so nothing is counted and the event is let through.
+        return True
     return count <= limit

@@ -3,15 +3,15 @@
 This is the only module that reads ``os.environ``. ``DJANGO_ENV`` picks the profile:
 
 * ``development`` (default): DEBUG on, SQLite, console e-mail, database search backend.
-* ``test``: what pytest uses (set by pyproject's pytest ``env``): fast hasher, local-memory
-  cache, immediate tasks, DEBUG off so tests see what production users see.
 * ``production``: ``SECRET_KEY`` and ``ALLOWED_HOSTS`` must be given; HTTPS-only cookies,
   HSTS, hashed static files. ``manage.py check --deploy`` is clean with it.
 
-Every other variable has a safe development default; see README.md for the list.
+Every other variable has a safe development default; see README.md for the list. The test
+runner's settings are another module, ``site_config.settings_test``, which servers refuse.
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -52,12 +52,12 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 ENVIRONMENT = _env("DJANGO_ENV", "development")
-if ENVIRONMENT not in {"development", "test", "production"}:
+if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured(
-        f"DJANGO_ENV must be development, test or production, not {ENVIRONMENT!r}"
+        f"DJANGO_ENV must be development or production, not {ENVIRONMENT!r} (the test "
+        "runner's settings are site_config.settings_test)"
     )
 PRODUCTION = ENVIRONMENT == "production"
-TESTING = ENVIRONMENT == "test"
 
 DEBUG = _env_bool("DEBUG", ENVIRONMENT == "development")
 if PRODUCTION and DEBUG:
@@ -65,8 +65,8 @@ if PRODUCTION and DEBUG:
 
 SECRET_KEY = _env("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
-        # Only ever used on a developer's machine or in tests; production refuses to start.
+    if DEBUG:
+        # Only ever used on a developer's machine; production refuses to start.
         SECRET_KEY = "development-only-insecure-key-never-used-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -77,7 +77,7 @@ if not SECRET_KEY:
 if not DEBUG and ENVIRONMENT == "development":
     # Secure cookies, HSTS and hashed static files hang on DJANGO_ENV=production: a server
     # started with only DEBUG=false would silently run without them.
-    raise ImproperlyConfigured("DEBUG is off: set DJANGO_ENV=production (or test)")
+    raise ImproperlyConfigured("DEBUG is off: set DJANGO_ENV=production")
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "forum",
     "support",
     "team",
+    "insights",
     "anymail",
     "search",
     # Wagtail and translation workflow
@@ -136,6 +137,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line and error report of the request carries its id.
+    "site_config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "site_config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -198,18 +201,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = _env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Django's, sharing one client per connection pool (site_config/cache.py).
-            "BACKEND": "site_config.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "helpcenter",
-            "TIMEOUT": 300,
-        }
+
+
+def redis_caches(url: str, *, key_prefix: str = "helpcenter") -> dict:
+    """CACHES for Redis at ``url`` (the tests configure the same through this).
+
+    django-redis: each thread's cache object makes one ``redis.Redis`` on first use and
+    keeps it, and every client of a process shares one connection pool per URL, so a
+    cache call builds nothing. kb.view_counts takes the raw client with
+    ``django_redis.get_redis_connection``.
+
+    A Redis outage never blocks a page or a save: the cache ignores Redis's errors (a get
+    is a miss, a set is lost, an incr answers None; each is logged), and a Redis that
+    stops answering costs a call at most the socket timeout. Sessions are kept in the
+    database and read through this cache (``cached_db``), so an outage signs nobody out
+    and a first vote or contact form still gets its session
+    (tests/site_config/test_redis_outage.py).
+    """
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    # Both aliases share one pool (django-redis keys pools by URL): the same options.
+    common = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "TIMEOUT": 300,
     }
-    # Sessions and rate-limit counters live in Redis so every app instance sees the same.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    return {"default": {**common, "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True}}}
+
+
+# The errors "default" ignores are logged (logger django_redis.cache), so an outage shows.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
+    # Rate-limit counters live in Redis so every app instance sees the same; sessions are in
+    # the database (which every instance shares), read through Redis.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -257,6 +283,10 @@ SEARCH_REPLICAS = _env_int("SEARCH_REPLICAS", _env_int("ELASTICSEARCH_REPLICAS",
 # The search log (queries without personal data) is kept this long for the reports, then
 # deleted by `manage.py purge_search_log` (the scheduler in deploy/ runs it hourly).
 SEARCH_LOG_RETENTION_DAYS = _env_int("SEARCH_LOG_RETENTION_DAYS", 90)
+# While a source's index task waits in the queue (at most this long), later changes to it
+# queue nothing more (search/tasks.py). The mark is in the cache and the worker clears it,
+# so only with a cache the worker shares (Redis); 0 turns it off.
+SEARCH_QUEUED_SECONDS = 60 if REDIS_URL else 0
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
@@ -291,6 +321,21 @@ ANYMAIL = {
 DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", "Help Center <help@example.com>")
 SERVER_EMAIL = _env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Errors: to Sentry when SENTRY_DSN is set (site_config.observability; no personal data),
+# else by e-mail to ADMINS ("Name <address>" or addresses, comma-separated), which Django's
+# mail_admins sends for every server error when DEBUG is off.
+SENTRY_DSN = _env("SENTRY_DSN")
+ADMINS = [] if SENTRY_DSN else [parseaddr(admin) for admin in _env_list("ADMINS", [])]
+if SENTRY_DSN:
+    from site_config.observability import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=_env("SENTRY_ENVIRONMENT", ENVIRONMENT),
+        release=_env("SENTRY_RELEASE"),
+        traces_sample_rate=float(_env("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )
+
 
 # Accounts (django-allauth, e-mail as the login) ---------------------------------------------
 
@@ -304,8 +349,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 ACCOUNT_ADAPTER = "site_config.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "site_config.forms.SignupForm"}
@@ -440,6 +483,76 @@ STORAGES = {
         )
     },
 }
+# Object storage (README "Object storage"; site_config/storage.py): with S3_BUCKET, uploads
+# live in S3-compatible buckets that every app instance shares, instead of the folders above.
+# S3_BUCKET (public: images and renditions, unsigned addresses) and S3_PRIVATE_BUCKET (never
+# public: Wagtail documents and guide videos, support attachments), handed out only by the
+# app: attachments through its view, documents by a redirect to a link signed for
+# S3_PRIVATE_URL_SECONDS. Static files stay with WhiteNoise.
+S3_BUCKET = _env("S3_BUCKET")
+S3_PRIVATE_BUCKET = _env("S3_PRIVATE_BUCKET")
+S3_PRIVATE_URL_SECONDS = _env_int("S3_PRIVATE_URL_SECONDS", 120)
+# Where the object storage answers browsers, for the Content-Security-Policy below.
+_media_origins: list[str] = []
+if S3_BUCKET:
+    from botocore.config import Config as _S3ClientConfig
+
+    if not S3_PRIVATE_BUCKET or S3_PRIVATE_BUCKET == S3_BUCKET:
+        raise ImproperlyConfigured(
+            "S3_BUCKET needs S3_PRIVATE_BUCKET: a second bucket, never public, for documents "
+            "and support attachments"
+        )
+    _s3 = {
+        # Empty: Amazon S3 itself, the credentials from boto3's chain (an instance role).
+        "endpoint_url": _env("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": _env("AWS_S3_REGION_NAME") or None,
+        "access_key": _env("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": _env("AWS_SECRET_ACCESS_KEY") or None,
+        "client_config": _S3ClientConfig(
+            signature_version="s3v4",
+            s3={"addressing_style": _env("AWS_S3_ADDRESSING_STYLE", "auto")},
+            # boto3's default checksums (CRC32 since 1.36) are refused by many S3-compatible
+            # servers (S3Proxy, older MinIO and Ceph); Amazon S3 needs them only where required.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+        ),
+        # Two uploads of the same name (two photos called IMG_0001.jpg) are two files.
+        "file_overwrite": False,
+    }
+    # Each public object is uploaded readable by anyone; "none" where a bucket policy makes
+    # the bucket public instead (Amazon S3 buckets that have ACLs turned off).
+    _public_acl = _env("S3_PUBLIC_ACL", "public-read")
+    STORAGES["default"] = {
+        "BACKEND": "site_config.storage.MediaStorage",
+        "OPTIONS": {
+            "public": {
+                **_s3,
+                "bucket_name": S3_BUCKET,
+                "default_acl": None if _public_acl == "none" else _public_acl,
+                "querystring_auth": False,
+                # A CDN in front of the public bucket (host name only), if any.
+                "custom_domain": _env("S3_CUSTOM_DOMAIN") or None,
+            },
+            "private": "private",
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": S3_PRIVATE_BUCKET,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": S3_PRIVATE_URL_SECONDS,
+        },
+    }
+    # Wagtail's document view checks the document's privacy, then redirects to the signed
+    # link (the bytes never pass through the app).
+    WAGTAILDOCS_SERVE_METHOD = "redirect"
+    if _env("S3_CUSTOM_DOMAIN"):
+        _media_origins.append(f"https://{_env('S3_CUSTOM_DOMAIN')}")
+    if _s3["endpoint_url"]:
+        _media_origins.append(_s3["endpoint_url"].rstrip("/"))
 WHITENOISE_MAX_AGE = 3600 if PRODUCTION else 0
 # Outside production, serve straight from the source folders: no collectstatic needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
@@ -469,9 +582,12 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Content-Security-Policy for the public site: no inline script, no third-party script.
+# Object storage's own address is added: https: alone misses one served on plain HTTP.
+_media = "".join(f" {origin}" for origin in _media_origins)
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
-    "font-src 'self'; connect-src 'self'; media-src 'self' https:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    f"img-src 'self' data: https:{_media}; "
+    f"font-src 'self'; connect-src 'self'; media-src 'self' https:{_media}; "
     "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
@@ -479,21 +595,34 @@ CONTENT_SECURITY_POLICY = (
 # the browser hashes with SHA-256 about half of PROOF_OF_WORK_MAX_NUMBER times (100,000: 0.6 s
 # on average and 1.1 s at most in headless Chromium on two server cores; 4 s and 7 s with the
 # CPU slowed four times, as an old phone), within PROOF_OF_WORK_SECONDS. The key signs the
-# challenges; empty, it is derived from SECRET_KEY. Tests keep the work small.
+# challenges; empty, it is derived from SECRET_KEY. The tests' settings keep the work small.
 PROOF_OF_WORK_HMAC_KEY = _env("PROOF_OF_WORK_HMAC_KEY")
-PROOF_OF_WORK_MAX_NUMBER = _env_int("PROOF_OF_WORK_MAX_NUMBER", 1_000 if TESTING else 100_000)
+PROOF_OF_WORK_MAX_NUMBER = _env_int("PROOF_OF_WORK_MAX_NUMBER", 100_000)
 PROOF_OF_WORK_SECONDS = _env_int("PROOF_OF_WORK_SECONDS", 20 * 60)
 
 
 # Logging ------------------------------------------------------------------------------------
 
+# One line per record, with the id of the request it came from (site_config.observability):
+# JSON for log collectors (LOG_FORMAT=json, the production default) or plain text.
+LOG_FORMAT = _env("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "site_config.observability.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "site_config.observability.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
@@ -503,6 +632,8 @@ LOGGING = {
         "opensearchpy.trace": {"level": "WARNING"},
         # Per-task and per-page INFO lines drown what matters in the console.
         "django_tasks": {"level": "WARNING"},
+        # A line per job run is the scheduler's own (site_config.schedule).
+        "apscheduler": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }
@@ -514,8 +645,9 @@ LOGGING = {
 # off. What a page lists besides its own content (popular articles) may lag this long.
 KB_PAGE_CACHE_SECONDS = _env_int("KB_PAGE_CACHE_SECONDS", 300)
 # Article views are counted in the cache and added to the table this often (kb.view_counts);
-# 0 writes each view at once (tests, where a query count must not depend on the clock).
-KB_VIEW_FLUSH_SECONDS = _env_int("KB_VIEW_FLUSH_SECONDS", 0 if TESTING else 60)
+# 0 writes each view at once (the tests' settings, where a query count must not depend on
+# the clock).
+KB_VIEW_FLUSH_SECONDS = _env_int("KB_VIEW_FLUSH_SECONDS", 60)
 
 # Forum -------------------------------------------------------------------------------------
 

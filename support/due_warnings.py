@@ -4,9 +4,10 @@ to every agent when nobody has it, each in their own interface language.
 
 ``warn_due`` (``manage.py support_due_warnings``, every minute in deploy/) marks each such
 request (``due_warned_at``, a "warned" event) in its own transaction and queues the e-mails
-(``tasks.send_due_warning``) for after the commit: a request is warned once, however often
+(``send_due_warning``) for after the commit: a request is warned once, however often
 the command runs and even when two run at once; an e-mail that fails is logged, not sent
-again."""
+again. The e-mail's task is here, beside what queues it: ``support.tasks`` runs ``warn_due``
+on the scheduler's behalf, so this module cannot import it back."""
 
 import logging
 from datetime import datetime, timedelta
@@ -18,11 +19,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks import task
 from wagtail.models import Site
 
-from support import permissions, tasks
+from support import permissions
 from support.models import Request, RequestEvent
-from support.services import hours_for
+from support.selectors import hours_for
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ def _warn(pk: int, *, now, minutes) -> bool:
         request=found, action=RequestEvent.Action.WARNED, detail=detail[:200]
     )
     user_ids = [user.pk for user in recipients]
-    transaction.on_commit(lambda: tasks.send_due_warning.enqueue(found.pk, user_ids), robust=True)
+    transaction.on_commit(lambda: send_due_warning.enqueue(found.pk, user_ids), robust=True)
     return True
 
 
@@ -108,9 +110,10 @@ def agent_language(user) -> str:
     return settings.LANGUAGE_CODE
 
 
+@task()
 def send_due_warning(request_id: int, user_ids: list[int]) -> int:
-    """The warning e-mail (text and HTML) to each of ``user_ids``. Never raises; returns
-    how many went out."""
+    """The warning e-mail (text and HTML) to each of ``user_ids``, as a task. Never raises;
+    returns how many went out."""
     request_obj = Request.objects.select_related("assignee").filter(pk=request_id).first()
     if request_obj is None:
         return 0

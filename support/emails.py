@@ -11,6 +11,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Site
 
+from site_config import branding
+from support import mail_ids
+from support.models import Message, Request
+from support.selectors import hours_for
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,10 +32,6 @@ def _send(request, template: str, *, automatic: bool = False, message=None, **ex
     Reply-To carries its reference, and a reply to the customer's last e-mail says so. An
     ``automatic`` one (not written by a person) says that too (RFC 3834), so that the
     customer's out-of-office does not answer it."""
-    from site_config import branding
-    from support import inbound
-    from support.services import hours_for
-
     site = Site.objects.filter(is_default_site=True).first()
     # The team's time zone: "by 09:30" means the clock the customer was promised.
     zone = hours_for(site).clock().zone
@@ -40,7 +41,7 @@ def _send(request, template: str, *, automatic: bool = False, message=None, **ex
             "brand": branding.for_site(site, request.language),
             "url": request_url(request),
             "language": request.language,
-            "reply_by_mail": bool(inbound.reply_address(request)),
+            "reply_by_mail": bool(mail_ids.reply_address(request)),
             "message": message,
             **extra,
         }
@@ -48,7 +49,7 @@ def _send(request, template: str, *, automatic: bool = False, message=None, **ex
         subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
         text = render_to_string(f"{prefix}.txt", context)
         html = render_to_string(f"{prefix}.html", context)
-    headers = {"Message-ID": inbound.message_id(request)}
+    headers = {"Message-ID": mail_ids.message_id(request)}
     if automatic:
         headers["Auto-Submitted"] = "auto-generated"
     last = (
@@ -59,7 +60,7 @@ def _send(request, template: str, *, automatic: bool = False, message=None, **ex
     )
     if last:
         headers["In-Reply-To"] = headers["References"] = last
-    reply_to = inbound.reply_address(request)
+    reply_to = mail_ids.reply_address(request)
     email = EmailMultiAlternatives(
         subject,
         text,
@@ -77,8 +78,6 @@ def _send(request, template: str, *, automatic: bool = False, message=None, **ex
 
 def send_received(request_pk: int) -> bool:
     """The request arrived (or: please confirm the address)."""
-    from support.models import Request
-
     try:
         request = Request.objects.filter(pk=request_pk).first()
         if request is None:
@@ -98,8 +97,6 @@ def send_received(request_pk: int) -> bool:
 def send_team_reply(message_id: int) -> bool:
     """The team's answer. Replies to it will find the request by its reference (e-mail in,
     a later step)."""
-    from support.models import Message
-
     try:
         message = Message.objects.select_related("request").filter(pk=message_id).first()
         if message is None or message.internal or not message.from_team:
@@ -116,8 +113,6 @@ def send_team_reply(message_id: int) -> bool:
 def send_solved(request_pk: int) -> bool:
     """The team marked the request solved (without a reply that says so): the news, and
     "How did we do?" with one link per answer."""
-    from support.models import Request
-
     try:
         request = Request.objects.filter(pk=request_pk).first()
         if request is None or request.status != Request.Status.SOLVED:

@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from support import addresses, attachments, quotes
+from site_config import ratelimit
+from site_config.text import without_control_characters
+from support import addresses, attachments, quotes, services
+from support.mail_ids import MESSAGE_ID_PREFIX, mail_domain, signature
 from support.models import Message, Request
 from support.references import ALPHABET, PREFIX
 
@@ -30,21 +33,9 @@ logger = logging.getLogger(__name__)
 
 _CHARS = f"[{ALPHABET}]"
 REFERENCE = re.compile(rf"\b{PREFIX}-({_CHARS}{{4}})-?({_CHARS}{{4}})\b", re.I)
-# The reference with its signature, as our Reply-To and Message-IDs carry it:
-# ``HC-7KQ4-9M2P.3f9a0c2b7d1e``. Only someone who received our e-mail knows it.
+# The reference with its signature, as our Reply-To and Message-IDs carry it
+# (``support.mail_ids``): ``HC-7KQ4-9M2P.3f9a0c2b7d1e``.
 SIGNED = re.compile(rf"\b{PREFIX}-({_CHARS}{{4}})-?({_CHARS}{{4}})\.([0-9a-f]{{12}})\b", re.I)
-# Our own Message-IDs: ``<…support.HC-7KQ4-9M2P.<signature>@domain>`` (``message_id``).
-_OURS = "support."
-
-
-def signature(reference: str) -> str:
-    from django.utils.crypto import salted_hmac
-
-    return salted_hmac("support.inbound.reply", reference.upper()).hexdigest()[:12]
-
-
-def signed(reference: str) -> str:
-    return f"{reference}.{signature(reference)}"
 
 
 @dataclass(frozen=True)
@@ -54,31 +45,6 @@ class Outcome:
     action: str
     reason: str = ""
     request: Request | None = None
-
-
-def message_id(request: Request) -> str:
-    """A Message-ID for an e-mail about ``request``: replies to it name the request."""
-    from django.core.mail import make_msgid
-
-    return make_msgid(idstring=f"{_OURS}{signed(request.reference)}", domain=mail_domain())
-
-
-def mail_domain() -> str:
-    from urllib.parse import urlsplit
-
-    address = settings.SUPPORT_REPLY_ADDRESS
-    if "@" in address:
-        return address.rsplit("@", 1)[1]
-    return urlsplit(settings.BASE_URL).hostname or "localhost"
-
-
-def reply_address(request: Request) -> str:
-    """Where a reply to the team's e-mail goes: the support address with the reference."""
-    address = settings.SUPPORT_REPLY_ADDRESS
-    if "@" not in address:
-        return ""
-    local, domain = address.rsplit("@", 1)
-    return f"{local}+{signed(request.reference)}@{domain}"
 
 
 def why_ignored(message) -> str:
@@ -122,7 +88,7 @@ def _ours(message_id_value: str) -> bool:
     value = message_id_value.strip().lower()
     return (
         value.endswith(f"@{mail_domain()}>".lower())
-        and f"{_OURS}{PREFIX}-".lower() in value
+        and f"{MESSAGE_ID_PREFIX}{PREFIX}-".lower() in value
         and any(_valid(f"{PREFIX}-{a}-{b}".upper(), mac) for a, b, mac in SIGNED.findall(value))
     )
 
@@ -292,8 +258,6 @@ def receive(message) -> Outcome:
 
 
 def _add_or_open(message, sender: str, proven, named, mail: dict) -> Outcome:
-    from support import services
-
     target = _request_for(proven, sender)
     if target is not None:
         try:
@@ -332,8 +296,6 @@ def _request_for(proven: list[str], sender: str) -> Request | None:
 
 
 def _subject(message) -> str:
-    from site_config.text import without_control_characters
-
     subject = " ".join(without_control_characters(_header(message, "Subject")[:1000]).split())
     subject = REFERENCE.sub("", subject).replace("[]", "").strip()
     return subject[:150] or "(no subject)"
@@ -341,10 +303,7 @@ def _subject(message) -> str:
 
 def _within_limit(sender: str) -> bool:
     """New requests by e-mail per sender address: as the contact form's limit."""
-    from site_config import ratelimit
-    from support.views import CONTACT_LIMITS
-
-    for limit, period in CONTACT_LIMITS:
+    for limit, period in services.CONTACT_LIMITS:
         if not ratelimit.hit(f"mail-in-{period}", sender.lower(), limit=limit, period=period):
             logger.warning("support mail in: %s sent too many new requests", sender)
             return False

@@ -45,6 +45,7 @@ from support.models import (
     SupportHours,
     new_secret,
 )
+from support.selectors import hours_for
 
 logger = logging.getLogger(__name__)
 
@@ -111,15 +112,9 @@ def requests_for_address(address: str) -> list[Request]:
 def retention_days() -> int:
     """The shortest retention period any site sets (the default until one does)."""
     return min(
-        (_hours(site).retention_days for site in Site.objects.all()),
+        (hours_for(site).retention_days for site in Site.objects.all()),
         default=SupportHours().retention_days,
     )
-
-
-def _hours(site: Site) -> SupportHours:
-    from support.services import hours_for
-
-    return hours_for(site)
 
 
 def retention_due(now: datetime | None = None, days: int | None = None):

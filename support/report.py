@@ -1,7 +1,8 @@
 """How support is doing, in figures: requests per day, time to the first answer (median and
 90th percentile), promises kept, satisfaction (CSAT), NPS and the contact form's deflection
 rate; per topic and per team member. Read by the report in the Wagtail admin
-(``support.admin_views.ReportView``) and its CSV. A fixed number of queries however many
+(``support.admin_report.ReportView``) and its CSV, and week by week (``per_week``) by the
+"How support is doing" dashboard (``insights``). A fixed number of queries however many
 requests there are; percentiles are computed here, the same on SQLite and PostgreSQL."""
 
 from collections import Counter, defaultdict
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from support.models import ContactVisit, Rating, Request
@@ -76,11 +77,8 @@ def percentile(values: list[timedelta], share: float) -> timedelta | None:
     return ordered[int(rank) - 1]
 
 
-def build(*, start: date, end: date, zone, language: str = "", topic: int | None = None) -> Report:
-    """The report for requests confirmed from ``start`` to ``end`` (days in ``zone``, the
-    team's clock)."""
-    since = datetime.combine(start, datetime.min.time(), tzinfo=zone)
-    until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+def _requests(*, since: datetime, until: datetime, language: str = "", topic: int | None = None):
+    """Requests confirmed in ``[since, until)`` that were not merged into another."""
     found = Request.objects.filter(
         confirmed_at__gte=since, confirmed_at__lt=until, merged_into__isnull=True
     )
@@ -88,6 +86,13 @@ def build(*, start: date, end: date, zone, language: str = "", topic: int | None
         found = found.filter(language=language)
     if topic:
         found = found.filter(topic_id=topic)
+    return found
+
+
+def _tally(found, groups_of) -> tuple[list[dict], dict]:
+    """Read the requests in ``found`` (two queries) and add each to the figures of every
+    group ``groups_of(row)`` names. Returns the rows (one per request, oldest first, as
+    the CSV lists them) and the figures by group."""
     rows = list(
         found.order_by("confirmed_at", "pk").values(
             "pk",
@@ -107,11 +112,8 @@ def build(*, start: date, end: date, zone, language: str = "", topic: int | None
         for r in Rating.objects.filter(request__in=found).values("request_id", "good", "recommend")
     }
     now = timezone.now()
-    total = Figures()
-    by_topic: dict[str, Figures] = defaultdict(Figures)
-    by_agent: dict[str, Figures] = defaultdict(Figures)
-    waits: dict[int, list[timedelta]] = defaultdict(list)  # id(figures) -> first-answer times
-    per_day = Counter()
+    figures: dict = defaultdict(Figures)
+    waits: dict = defaultdict(list)  # group -> first-answer times
     for row in rows:
         rating = ratings.get(row["pk"])
         row["rating"] = ("good" if rating["good"] else "bad") if rating else ""
@@ -126,17 +128,12 @@ def build(*, start: date, end: date, zone, language: str = "", topic: int | None
             row["first_response_at"] <= row["first_response_due"]
         )
         row["promise_kept"] = kept if due_passed else None
-        per_day[row["confirmed_at"].astimezone(zone).date()] += 1
-        figures = (
-            total,
-            by_topic[row["topic__title"] or ""],
-            by_agent[row["assignee__email"] or ""],
-        )
-        for one in figures:
+        for group in groups_of(row):
+            one = figures[group]
             one.requests += 1
             if row["first_response_at"]:
                 one.answered += 1
-                waits[id(one)].append(row["first_response_at"] - row["confirmed_at"])
+                waits[group].append(row["first_response_at"] - row["confirmed_at"])
             if due_passed:
                 one.promises_due += 1
                 one.promises_kept += kept
@@ -147,9 +144,29 @@ def build(*, start: date, end: date, zone, language: str = "", topic: int | None
                     one.recommend_answers += 1
                     one.promoters += rating["recommend"] >= 9
                     one.detractors += rating["recommend"] <= 6
-    for one in [total, *by_topic.values(), *by_agent.values()]:
-        one.first_answer_median = median(waits[id(one)]) if waits[id(one)] else None
-        one.first_answer_p90 = percentile(waits[id(one)], 0.9)
+    for group, one in figures.items():
+        one.first_answer_median = median(waits[group]) if waits[group] else None
+        one.first_answer_p90 = percentile(waits[group], 0.9)
+    return rows, figures
+
+
+def build(*, start: date, end: date, zone, language: str = "", topic: int | None = None) -> Report:
+    """The report for requests confirmed from ``start`` to ``end`` (days in ``zone``, the
+    team's clock)."""
+    since = datetime.combine(start, datetime.min.time(), tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    found = _requests(since=since, until=until, language=language, topic=topic)
+    rows, figures = _tally(
+        found,
+        lambda row: (
+            "total",
+            ("topic", row["topic__title"] or ""),
+            ("agent", row["assignee__email"] or ""),
+        ),
+    )
+    per_day = Counter(row["confirmed_at"].astimezone(zone).date() for row in rows)
+    by_topic = {key[1]: one for key, one in figures.items() if key[0] == "topic"}
+    by_agent = {key[1]: one for key, one in figures.items() if key[0] == "agent"}
     visits = ContactVisit.objects.filter(created_at__gte=since, created_at__lt=until)
     if language:
         visits = visits.filter(language=language)
@@ -162,7 +179,7 @@ def build(*, start: date, end: date, zone, language: str = "", topic: int | None
     return Report(
         start=start,
         end=end,
-        total=total,
+        total=figures.get("total", Figures()),
         per_day=[(day, per_day.get(day, 0)) for day in days],
         per_topic=sorted(by_topic.items(), key=lambda item: (-item[1].requests, item[0])),
         per_agent=sorted(by_agent.items(), key=lambda item: (-item[1].requests, item[0])),
@@ -173,7 +190,24 @@ def build(*, start: date, end: date, zone, language: str = "", topic: int | None
     )
 
 
-def _count(condition=None):
-    from django.db.models import Count
+def per_week(*, first: date, weeks: int, zone, language: str = "") -> dict[tuple, Figures]:
+    """The figures of requests confirmed in each of ``weeks`` weeks from the Monday
+    ``first`` (weeks Monday to Sunday in ``zone``, the team's clock), by the week's Monday
+    and the request's language, and for the week as a whole (language ``""``). Weeks
+    without requests are left out. Two queries, however many requests."""
+    since = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    until = datetime.combine(first + timedelta(weeks=weeks), datetime.min.time(), tzinfo=zone)
 
+    def week_and_language(row):
+        day = row["confirmed_at"].astimezone(zone).date()
+        monday = day - timedelta(days=day.weekday())
+        return (monday, row["language"]), (monday, "")
+
+    _rows, figures = _tally(
+        _requests(since=since, until=until, language=language), week_and_language
+    )
+    return dict(figures)
+
+
+def _count(condition=None):
     return Count("pk", filter=condition) if condition is not None else Count("pk")

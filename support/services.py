@@ -12,16 +12,15 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from support import addresses, attachments, tasks
-from support.models import ContactVisit, Message, Rating, Request, SupportHours
+from support.models import ContactVisit, Message, Rating, Request, RequestEvent, SupportHours
 from support.references import new_reference
+from support.selectors import hours_for
 
 logger = logging.getLogger(__name__)
 
-
-def hours_for(site: Site | None) -> SupportHours:
-    """The team's hours for a site; the defaults until staff set them."""
-    found = SupportHours.objects.filter(site=site).first() if site else None
-    return found or SupportHours(site=site)
+# New requests one sender may open: through the contact form (per address and per
+# connection, ``support.views``) and by e-mail (per address, ``support.inbound``).
+CONTACT_LIMITS = ((5, 3600), (20, 86400))
 
 
 @dataclass(frozen=True)
@@ -106,8 +105,6 @@ def request_create_from_mail(
     """A new request from an e-mail (``support.inbound``). Confirmed at once when the address
     is known (an account's verified address, or one that confirmed a request before);
     anyone else confirms through the link first, as on the contact form."""
-    from support import addresses
-
     now = timezone.now()
     site = Site.objects.filter(is_default_site=True).first()
     accounts = addresses.verified_accounts(sender)
@@ -175,8 +172,6 @@ def _refused_note(request: Request, refused) -> None:
 
 
 def _verified(user, email: str) -> bool:
-    from support import addresses
-
     return any(row.user_id == user.pk for row in addresses.verified_accounts(email))
 
 
@@ -306,16 +301,12 @@ def _locked(request: Request) -> Request:
 
 
 def _event(request: Request, by, action: str, detail: str = "") -> None:
-    from support.models import RequestEvent
-
     RequestEvent.objects.create(request=request, actor=by, action=action, detail=detail[:200])
 
 
 @transaction.atomic
 def team_reply(request: Request, *, body: str, by, status: str = Request.Status.WAITING) -> Message:
     """An answer to the customer, e-mailed to them; the first one keeps the promise."""
-    from support.models import RequestEvent
-
     locked = _locked(request)
     message = Message.objects.create(request=locked, author=by, from_team=True, body=body)
     now = timezone.now()
@@ -338,8 +329,6 @@ def team_reply(request: Request, *, body: str, by, status: str = Request.Status.
 @transaction.atomic
 def team_note(request: Request, *, body: str, by) -> Message:
     """A note for the team only."""
-    from support.models import RequestEvent
-
     locked = _locked(request)
     message = Message.objects.create(
         request=locked, author=by, from_team=True, internal=True, body=body
@@ -351,8 +340,6 @@ def team_note(request: Request, *, body: str, by) -> Message:
 @transaction.atomic
 def assign(request: Request, *, to, by) -> bool:
     """Give the request to a team member (``to`` None: to nobody). False when nothing changed."""
-    from support.models import RequestEvent
-
     locked = _locked(request)
     if locked.assignee_id == (to.pk if to else None):
         return False
@@ -365,8 +352,6 @@ def assign(request: Request, *, to, by) -> bool:
 
 @transaction.atomic
 def set_status(request: Request, *, status: str, by) -> bool:
-    from support.models import RequestEvent
-
     locked = _locked(request)
     if locked.status == status:
         return False
@@ -413,8 +398,6 @@ def can_rate(request: Request) -> bool:
 def rate(request: Request, *, good: bool, comment: str = "", recommend: int | None = None):
     """The customer's answer to "How did we do?". None when it was rated already (a second
     tab, a double click): the first answer stands."""
-    from support.models import RequestEvent
-
     locked = _locked(request)
     if Rating.objects.filter(request=locked).exists():
         return None
@@ -433,8 +416,6 @@ def request_merge(*, source: Request, into: Request, by):
     The view checks ``permissions.can_merge``."""
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
-
-    from support.models import RequestEvent
 
     if source.pk == into.pk:
         raise ValidationError(_("A request cannot be merged into itself."))

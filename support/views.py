@@ -21,9 +21,9 @@ from support import permissions, services
 from support.forms import ContactForm, RatingForm, ReplyForm, SubjectForm
 from support.models import Request
 
-# Requests per visitor address, and per e-mail address: (count, seconds).
-CONTACT_LIMITS = ((5, 3600), (20, 86400))
-# Tighter, on top: forms sent without a proof of work (no JavaScript, or a bot that skips it).
+# New requests per visitor address and per e-mail address, (count, seconds): as e-mail in's,
+# ``services.CONTACT_LIMITS``. Tighter, on top: forms sent without a proof of work (no
+# JavaScript, or a bot that skips it).
 UNCHECKED_LIMITS = ((2, 3600), (5, 86400))
 
 
@@ -131,7 +131,7 @@ def _limited(request, email: str, *, checked: bool) -> str:
     """Too many requests from one address or for one e-mail address: say so (each limit
     counts on its own). Forms without a proof of work (``checked``) meet tighter limits."""
     who = (("contact-ip", ratelimit.client_ip(request)), ("contact-email", email.lower()))
-    for limit, period in CONTACT_LIMITS:
+    for limit, period in services.CONTACT_LIMITS:
         for scope, key in who:
             if not ratelimit.hit(f"{scope}-{period}", key, limit=limit, period=period):
                 return _("You sent many requests in a short time. Please wait, or call us.")

@@ -1,14 +1,14 @@
 import uuid
 
-from anyascii import anyascii
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from site_config.slugs import ascii_slug
 
 
 class Visibility(models.TextChoices):
@@ -84,7 +84,7 @@ class Thread(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(anyascii(self.title))[:60].strip("-") or "thread"
+        return ascii_slug(self.title, default="thread")
 
     @property
     def is_solved(self) -> bool:

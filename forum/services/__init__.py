@@ -28,7 +28,6 @@ from forum.services.moderation import (
 from forum.services.notifications import (
     notifications_mark_read,
     subscription_set,
-    unsubscribe_token,
     unsubscribe_token_is_valid,
     unsubscribe_with_token,
 )
@@ -83,7 +82,6 @@ __all__ = [
     "thread_move",
     "thread_pin",
     "thread_unaccept",
-    "unsubscribe_token",
     "unsubscribe_token_is_valid",
     "unsubscribe_with_token",
     "user_ban",

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 
-from forum import signals
+from forum import signals, tasks
 from forum.models import ModerationLog, Post, Thread
 from forum.models.threads import Visibility
 
@@ -48,8 +48,6 @@ def changed(thread_id: int) -> None:
 
 
 def notify(post_id: int, kind: str, actor_id: int | None) -> None:
-    from forum import tasks
-
     transaction.on_commit(
         lambda: tasks.notify.enqueue(post_id=post_id, kind=kind, actor_id=actor_id), robust=True
     )

@@ -1,12 +1,19 @@
 """Watching threads and boards, reading notifications, unsubscribing from an e-mail."""
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forum.models import Board, Notification, Subscription, Thread
+from forum.tokens import unsubscribe_token_data, unsubscribe_token_is_valid
 
-_UNSUBSCRIBE_SALT = "forum.unsubscribe"
+# The token is made by ``forum.tasks`` and read here, from ``forum.tokens`` below both;
+# the unsubscribe page checks it through the services.
+__all__ = [
+    "notifications_mark_read",
+    "subscription_set",
+    "unsubscribe_token_is_valid",
+    "unsubscribe_with_token",
+]
 
 
 @transaction.atomic
@@ -32,21 +39,10 @@ def notifications_mark_read(*, user, ids=None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def unsubscribe_token(subscription: Subscription) -> str:
-    """A token for the e-mail's unsubscribe link: works without signing in, only for this
-    one subscription, and cannot be guessed."""
-    return signing.dumps(
-        {"s": subscription.pk, "u": subscription.user_id}, salt=_UNSUBSCRIBE_SALT, compress=True
-    )
-
-
 def unsubscribe_with_token(token: str) -> Subscription | None:
     """Delete the subscription the token names and return it (so the page can say what was
     stopped); None when it was already gone. A token that is not ours raises ValueError."""
-    try:
-        data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
-    except signing.BadSignature as exc:
-        raise ValueError("not an unsubscribe token") from exc
+    data = unsubscribe_token_data(token)
     subscription = (
         Subscription.objects.select_related("thread", "board")
         .filter(pk=data.get("s"), user_id=data.get("u"))
@@ -55,11 +51,3 @@ def unsubscribe_with_token(token: str) -> Subscription | None:
     if subscription is not None:
         subscription.delete()
     return subscription
-
-
-def unsubscribe_token_is_valid(token: str) -> bool:
-    try:
-        signing.loads(token, salt=_UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return False
-    return True

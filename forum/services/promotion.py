@@ -13,7 +13,6 @@ drafts that do not come from a forum answer (the support inbox's "Draft an FAQ")
 from dataclasses import dataclass
 from enum import StrEnum
 
-import bleach
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import Truncator
@@ -25,11 +24,14 @@ from wagtail.rich_text import RichText
 from forum import markup
 from forum.models import KbPromotion, ModerationLog, Post
 from forum.services._common import lock_thread, log
-from kb.blocks import TEXT_TAGS, anchor_for
+from kb.blocks import TEXT_ATTRIBUTES, TEXT_TAGS, anchor_for
 from kb.models import FaqPage, TopicPage
 from kb.text import html_to_text
+from site_config import sanitise
 
 QUESTION_MAX = 255  # FaqItemBlock's question
+# A post's HTML narrowed to what an article's rich text holds.
+_as_rich_text = sanitise.post_html_subset(tags=TEXT_TAGS, attributes=TEXT_ATTRIBUTES)
 
 
 class Review(StrEnum):
@@ -65,10 +67,7 @@ class Promoted:
 
 def kb_answer_html(source: str) -> str:
     """An answer's Markdown as the HTML an FAQ answer may hold."""
-    html = bleach.clean(
-        markup.render(source), tags=TEXT_TAGS, attributes={"a": ["href"]}, strip=True
-    )
-    return html.strip()
+    return _as_rich_text(markup.render(source)).strip()
 
 
 def _target_errors(into, language: str, by, wrong_page: str) -> str | None:

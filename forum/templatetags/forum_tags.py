@@ -1,8 +1,14 @@
 """Template helpers for the forum. Permission questions go to ``forum.permissions``:
-``{% forum_can "edit_post" post as may_edit %}`` asks ``can_edit_post(user, post)``."""
+``{% forum_can "edit_post" post as may_edit %}`` asks ``can_edit_post(user, post)``.
+
+The knowledge base's pages show the forum through two of these (``forum_official_answers``
+on the home, ``forum_board_url`` on a topic): the forum is above the knowledge base (its
+boards belong to kb topics, its answers are promoted into FAQ pages), so kb's code never
+imports the forum and its templates ask it here instead."""
 
 from django import template
 from django.conf import settings
+from django.utils.translation import get_language
 
 from forum import permissions, selectors
 from forum.models.profiles import public_name
@@ -23,6 +29,18 @@ def forum_can(context, action: str, obj=None) -> bool:
 def forum_unread(context) -> int:
     request = context.get("request")
     return selectors.unread_count(request.user) if request else 0
+
+
+@register.simple_tag
+def forum_official_answers(limit: int = 3) -> list:
+    """The newest official answers in the language the page is served in."""
+    return list(selectors.official_answers(get_language())[:limit])
+
+
+@register.simple_tag
+def forum_board_url(topic) -> str:
+    """The community board of a knowledge base topic; "" when it has none."""
+    return selectors.board_url_for_topic(topic)
 
 
 @register.filter

@@ -3,15 +3,28 @@
 Every article type shares ``ArticlePage`` (an abstract model, so wagtail-localize sees only
 concrete page types): intro, tags, related articles, review dates, reading time and the
 structured data each type emits.
+
+A page builds its own context (Wagtail's ``get_context``) from the model layer below it
+(``kb.models.queries``, ``kb.structured_data``) and imports nothing above it. What happens
+around serving a page (counting an article's view, keeping the page for anonymous readers)
+is ``kb.wagtail_hooks``' ``on_serve_page``. What the pages show from the forum (the newest
+official answers on the home, a topic's board) the templates ask of the forum's template
+tags: the forum is above the knowledge base (it promotes answers into FAQ pages), so no
+code here imports it.
 """
 
 import math
 from datetime import date, timedelta
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -29,7 +42,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from kb import video
+from kb import diff, structured_data, video
 from kb.blocks import (
     TEXT_FEATURES,
     ChapterBlock,
@@ -37,30 +50,22 @@ from kb.blocks import (
     PolicySectionBlock,
     StepBlock,
     anchor_for,
+    item_anchor,
 )
-from kb.forms import ArticlePageForm
-from kb.panels import TranslationStatusPanel
+from kb.models import queries
+from kb.models.feedback import ArticleFeedback
+from kb.models.history import PolicyVersion
+from kb.panels import ArticlePageForm, TranslationStatusPanel
 from kb.text import html_to_text
+from site_config.ids import parse_int
 
 WORDS_PER_MINUTE = 200
 RELATED_LIMIT = 4
 PROMOTED_LIMIT = 6
+HOME_LIST_SIZE = 5
 
 
-class CachedForAnonymousReaders:
-    """A page kept whole for anonymous readers (``kb.page_cache``); an article counts a view
-    on every hit."""
-
-    def serve(self, request, *args, **kwargs):
-        from kb import page_cache
-
-        response = super().serve(request, *args, **kwargs)
-        counted = self.pk if isinstance(self, ArticlePage) else None
-        page_cache.offer(request, response, count_view_of=counted)
-        return response
-
-
-class HelpCenterPage(CachedForAnonymousReaders, Page):
+class HelpCenterPage(Page):
     """The root of one language's help center, served at ``/<lang>/``."""
 
     intro = models.TextField(
@@ -90,11 +95,53 @@ class HelpCenterPage(CachedForAnonymousReaders, Page):
         verbose_name_plural = _("help center homes")
 
     def get_context(self, request, *args, **kwargs):
-        from kb import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_sections(self))
+        context.update(self.sections())
         return context
+
+    def articles(self):
+        """Live, public articles in this language (as ``Page`` rows)."""
+        return queries.readable(Page.objects.descendant_of(self)).type(ArticlePage)
+
+    def sections(self) -> dict:
+        """Topics with their article counts, editors' promoted articles, the most read and
+        most helpful articles, and recent policies."""
+        articles = self.articles().exclude(queries.shows_source_text())
+        topics = list(queries.readable(TopicPage.objects.child_of(self)))
+        counts = {}
+        if topics:  # every top-level topic is one step below the home: its path is a prefix
+            length = len(topics[0].path)
+            counts = dict(
+                articles.annotate(topic_path=Substr("path", 1, length))
+                .order_by()  # no ordering column in the GROUP BY
+                .values("topic_path")
+                .annotate(n=Count("id"))
+                .values_list("topic_path", "n")
+            )
+        for topic in topics:
+            topic.article_count = counts.get(topic.path, 0)
+        promoted_ids = list(
+            self.promoted_articles.order_by("sort_order").values_list("article_id", flat=True)
+        )
+        most_viewed_ids = queries.most_read_ids(articles, HOME_LIST_SIZE)
+        most_helpful_ids = queries.most_helpful_ids(articles, HOME_LIST_SIZE)
+        wanted = set(promoted_ids) | set(most_viewed_ids) | set(most_helpful_ids)
+        pages = (
+            {p.pk: p for p in articles.filter(pk__in=wanted).specific(defer=True)} if wanted else {}
+        )
+        promoted = [pages[pk] for pk in promoted_ids if pk in pages]
+        return {
+            "topics": topics,
+            "promoted": promoted,
+            # Read most, less what is already promoted above it.
+            "most_viewed": [
+                pages[pk] for pk in most_viewed_ids if pk in pages and pages[pk] not in promoted
+            ],
+            "most_helpful": [pages[pk] for pk in most_helpful_ids if pk in pages],
+            "recent_policies": queries.readable(PolicyPage.objects.descendant_of(self)).order_by(
+                "-last_published_at"
+            )[:4],
+        }
 
 
 class HomePromotedArticle(Orderable):
@@ -115,7 +162,7 @@ class HomePromotedArticle(Orderable):
         verbose_name_plural = _("promoted articles")
 
 
-class TopicPage(CachedForAnonymousReaders, Page):
+class TopicPage(Page):
     """A category of articles (may hold one level of sub-topics)."""
 
     class Icon(models.TextChoices):
@@ -161,14 +208,29 @@ class TopicPage(CachedForAnonymousReaders, Page):
         return super().can_create_at(parent)
 
     def get_context(self, request, *args, **kwargs):
-        from kb import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.topic_sections(self, request))
+        trail = queries.breadcrumbs(self)
+        children = list(queries.readable(self.get_children()).specific())
+        groups: dict[str, list] = {}
+        for child in children:
+            if not isinstance(child, TopicPage):
+                groups.setdefault(child.kind, []).append(child)
+        context.update(
+            {
+                "breadcrumbs": trail,
+                "structured_data": [structured_data.breadcrumb_list(trail, request)],
+                "subtopics": [c for c in children if isinstance(c, TopicPage)],
+                "article_groups": [
+                    {"kind": kind, "label": groups[kind][0].kind_label, "articles": groups[kind]}
+                    for kind in ("faq", "video", "policy")
+                    if kind in groups
+                ],
+            }
+        )
         return context
 
 
-class ArticlePage(CachedForAnonymousReaders, Page):
+class ArticlePage(Page):
     """What every knowledge base article has. Abstract: no table of its own."""
 
     intro = models.TextField(
@@ -246,13 +308,63 @@ class ArticlePage(CachedForAnonymousReaders, Page):
         return self.review_due_at is None or self.review_due_at < date.today()
 
     def get_context(self, request, *args, **kwargs):
-        from kb import selectors, services
-
-        if request.method == "GET" and not getattr(request, "is_preview", False):
-            services.view_record(page=self)
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.article_context(self, request))
+        trail = queries.breadcrumbs(self)
+        source = queries.fallback_source(self)
+        user = getattr(request, "user", None)
+        context.update(
+            {
+                "breadcrumbs": trail,
+                "topic": next((p for p in reversed(trail[:-1]) if p.depth > 2), None),
+                "related_articles": self.related_articles(trail),
+                "fallback_source": source,
+                "content_language": source.locale.language_code if source else None,
+                "canonical_url": (source or self).get_full_url(request),
+                "feedback": queries.visitor_feedback(self, request),
+                "subscribed": bool(user) and queries.is_subscribed(self, user),
+                "structured_data": structured_data.for_article(self, trail, request),
+                "reasons": ArticleFeedback.Reason.choices,
+                # Where a chapter link asks the video to start (``?t=90``); 0 for anything odd.
+                "start": parse_int(request.GET.get("t", ""), default=0, low=0, high=24 * 3600),
+            }
+        )
         return context
+
+    def related_articles(self, trail: list[Page]) -> list[Page]:
+        """Editors' choices first (in this language where translated), then same-topic
+        articles."""
+        chosen_ids = [block.value.pk for block in self.related if block.value is not None]
+        chosen: list[Page] = []
+        if chosen_ids:
+            by_id = {
+                p.pk: p
+                for p in queries.readable(Page.objects.filter(pk__in=chosen_ids)).only(
+                    "translation_key", "locale_id"
+                )
+            }
+            keys = [by_id[pk].translation_key for pk in chosen_ids if pk in by_id]
+            localized = {
+                p.translation_key: p
+                for p in queries.readable(
+                    Page.objects.filter(translation_key__in=keys, locale_id=self.locale_id)
+                ).specific()
+            }
+            chosen = [localized[k] for k in keys if k in localized and localized[k].pk != self.pk]
+        if len(chosen) < RELATED_LIMIT and len(trail) > 1:
+            taken = {p.pk for p in chosen} | {self.pk}
+            fill = (
+                queries.readable(Page.objects.child_of(trail[-2]))
+                .type(ArticlePage)
+                .exclude(pk__in=taken)
+                # Deferred: a link needs the title, URL and kind, not each type's own columns.
+                .specific(defer=True)[: RELATED_LIMIT - len(chosen)]
+            )
+            chosen += list(fill)
+        return chosen[:RELATED_LIMIT]
+
+    def translation_status(self) -> dict | None:
+        """What the editor's translation panel shows (``kb.panels``)."""
+        return queries.translation_status(self)
 
 
 def _text_of(richtext) -> str:
@@ -299,7 +411,7 @@ class FaqPage(ArticlePage):
         seen = set()
         for block in self.items:
             value = block.value
-            anchor = value.get("anchor") or anchor_for(value["question"])
+            anchor = item_anchor(value)
             base, n = anchor, 2
             while anchor in seen:
                 anchor, n = f"{base}-{n}", n + 1
@@ -311,7 +423,7 @@ class FaqPage(ArticlePage):
             {
                 "question": block.value["question"],
                 "answer": block.value["answer"],
-                "anchor": block.value.get("anchor") or anchor_for(block.value["question"]),
+                "anchor": item_anchor(block.value),
             }
             for block in self.items
         ]
@@ -499,23 +611,42 @@ class PolicyPage(RoutablePageMixin, ArticlePage):
             parts += [section["heading"], _text_of(section["body"])]
         return " ".join(parts)
 
-    @path("")
-    def current(self, request):
-        from kb import page_cache
-
-        # Routed pages skip ``serve``: the current version is offered to the cache here.
-        response = self.render(request)
-        page_cache.offer(request, response, count_view_of=self.pk)
-        return response
+    def change_history(self) -> list[PolicyVersion]:
+        """The public change history, newest first (the source's, for an untranslated copy)."""
+        source = queries.fallback_source(self) or self
+        return list(PolicyVersion.objects.filter(page_id=source.pk).order_by("-number"))
 
     @path("history/")
     def history(self, request):
-        from kb import views
-
-        return views.policy_history(request, self)
+        return self.render(
+            request,
+            template="kb/policy_history.html",
+            context_overrides={"versions": self.change_history()},
+        )
 
     @path("history/compare/")
     def compare(self, request):
-        from kb import views
-
-        return views.policy_compare(request, self)
+        versions = {v.number: v for v in self.change_history()}
+        if len(versions) < 2:
+            return redirect(self.get_url(request) + "history/")
+        newest = max(versions)
+        new_number = parse_int(request.GET.get("to", ""), default=newest, low=1, high=newest)
+        old_number = parse_int(
+            request.GET.get("from", ""), default=new_number - 1, low=0, high=newest
+        )
+        old, new = versions.get(old_number), versions.get(new_number)
+        if old is None or new is None or old_number == new_number:
+            messages.info(request, gettext("Choose two different versions to compare."))
+            return redirect(self.get_url(request) + "history/")
+        if old.number > new.number:
+            old, new = new, old
+        return self.render(
+            request,
+            template="kb/policy_compare.html",
+            context_overrides={
+                "versions": sorted(versions.values(), key=lambda v: -v.number),
+                "old": old,
+                "new": new,
+                "changes": diff.compare_sections(old.sections, new.sections),
+            },
+        )

@@ -309,53 +309,6 @@ def test_the_turkish_customer_journey_with_the_keyboard_only(page, return_policy
     assert ArticleFeedback.objects.filter(page=return_policy, helpful=True).count() == 1
 
 
-def editorial_roles():
-    """The site's editorial set-up as Wagtail's own migrations make it (a flushed test
-    database has lost it): Editors write, Moderators approve in the "Moderators approval"
-    workflow on the whole tree; both reach the admin, Editors may request translations."""
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import (
-        GroupApprovalTask,
-        GroupPagePermission,
-        Page,
-        Workflow,
-        WorkflowPage,
-        WorkflowTask,
-    )
-
-    root = Page.get_first_root_node()
-    access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    # Made by a wagtail_localize migration on a content type of its own: a flush takes it.
-    translations, _ = ContentType.objects.get_or_create(
-        app_label="wagtail_localize", model="translation"
-    )
-    translate, _ = Permission.objects.get_or_create(
-        content_type=translations, codename="submit_translation",
-        defaults={"name": "Can submit translations"},
-    )  # fmt: skip
-    rights = {"Editors": ["add_page", "change_page"], "Moderators": ["add_page", "change_page",
-              "publish_page"]}  # fmt: skip
-    groups = {}
-    for name, codenames in rights.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(access, translate)
-        for codename in codenames:
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=root,
-                permission=Permission.objects.get(content_type__app_label="wagtailcore",
-                                                  codename=codename),
-            )  # fmt: skip
-        groups[name] = group
-    if not WorkflowPage.objects.filter(page=root).exists():
-        task = GroupApprovalTask.objects.create(name="Moderators approval")
-        task.groups.set([groups["Moderators"]])
-        workflow = Workflow.objects.create(name="Moderators approval")
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-        WorkflowPage.objects.create(workflow=workflow, page=root)
-    return groups
-
-
 TURKISH = {
     "Gift card questions": "Hediye kartı soruları",
     "Using and combining gift cards.": "Hediye kartlarını kullanma ve birleştirme.",
@@ -378,7 +331,7 @@ def test_an_editor_publishes_an_faq_through_review_and_translates_it(
 
     from kb.models import FaqPage
     from tests.browser.conftest import sign_in
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, editorial_roles
 
     groups = editorial_roles()
     topic = TopicPageFactory(parent=help_center["en"], title="Gift cards", slug="gift-cards")

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import expect
 
-from support import inbound
+from support import mail_ids
 from support.models import Attachment, Message, Rating, Request
 from tests.browser.conftest import BLOCKING, assert_fits_width, run_axe, sign_in
 from tests.factories import FaqPageFactory, TopicPageFactory, UserFactory, faq_items, in_group
@@ -120,7 +120,7 @@ def test_a_turkish_customer_reaches_the_team_answers_by_email_and_rates_the_help
     staff.get_by_role("button", name="Send to the customer").click()
     expect(staff.locator("main")).to_contain_text("Yeni lamba yarın kargoda.")
     (answer,) = mail.outbox
-    assert answer.reply_to == [f"destek+{inbound.signed(reference)}@help.example.com"]
+    assert answer.reply_to == [f"destek+{mail_ids.signed(reference)}@help.example.com"]
 
     # The customer answers the e-mail; the mail server pipes it to the app.
     reply = (

@@ -109,10 +109,14 @@ def test_report_lists_least_helpful_first(admin_client, kb_tree):
     assert html.index(unhelpful.title) < html.index(helpful.title)
     assert "33%" in html and "67%" in html
 
-    export = admin_client.get(reverse("kb_helpfulness") + "?format=csv")
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    export = admin_client.get(reverse("kb_helpfulness") + "?export=csv")
+    text = b"".join(export.streaming_content).decode()  # Wagtail streams its CSV
+    rows = list(csv.reader(io.StringIO(text)))
     assert [r[1] for r in rows[1:]] == [unhelpful.title, helpful.title]
     assert rows[1][5] == "33%"
+    assert rows[0][:6] == ["page id", "title", "language", "votes", "helpful", "helpful share"]
+    old_link = admin_client.get(reverse("kb_helpfulness") + "?format=csv&language=en")
+    assert old_link["Location"] == reverse("kb_helpfulness") + "?language=en&export=csv"
 
 
 def test_report_detail_shows_what_readers_said(admin_client, client, kb_tree):
@@ -185,7 +189,7 @@ def test_nothing_is_queued_before_the_publish_commits(
 
 
 def test_editor_form_starts_with_notify_unticked(kb_tree):
-    from kb.forms import ArticlePageForm
+    from kb.panels import ArticlePageForm
 
     page = kb_tree["en"]["faq"]
     page.notify_unhelpful_readers = True

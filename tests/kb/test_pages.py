@@ -189,6 +189,59 @@ def test_reading_an_article_counts_a_view_for_most_read(client, kb_tree):
     assert "Popular articles" in home and page.title in home
 
 
+def test_a_policys_history_counts_a_view_and_is_never_kept(client, kb_tree):
+    """Only the page itself is kept for anonymous readers, not a routed sub-page; reading
+    the history of a policy counts as reading the policy."""
+    from kb.models import ArticleDailyViews
+
+    policy = kb_tree["en"]["policy"]
+    for _ in range(2):
+        response = client.get(f"{policy.url}history/")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    assert ArticleDailyViews.objects.get(page=policy).views == 2
+
+
+def test_an_editors_preview_has_the_whole_page_and_counts_no_view(kb_tree):
+    from kb.models import ArticleDailyViews
+
+    page = kb_tree["en"]["faq"]
+    response = page.make_preview_request()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "How long does delivery take?" in html
+    assert "BreadcrumbList" in json_ld(html)
+    assert not ArticleDailyViews.objects.filter(page=page).exists()
+
+
+def test_the_home_shows_the_teams_newest_answers_and_a_topic_its_board(client, kb_tree):
+    """What the knowledge base shows of the forum: the newest official answers in the
+    page's language on the home, and on a topic (in each language) its community board."""
+    from forum import services as forum_services
+    from tests.factories import BoardFactory, PostFactory, ThreadFactory, UserFactory, in_group
+
+    board = BoardFactory(slug="returns-talk", topic=kb_tree["en"]["topic"])
+    staff = in_group(UserFactory(), "Support staff")
+    answered = {}
+    for language, title in (("en", "Can I return a gift?"), ("de", "Kann ich ein Geschenk ...")):
+        thread = ThreadFactory(board=board, language=language, title=title)
+        answer = PostFactory(thread=thread, author=staff, body="Yes, with the gift receipt.")
+        forum_services.reply_mark_official(reply=answer, by=staff)
+        answered[language] = answer
+    ThreadFactory(board=board, title="Only members answered this")
+
+    home = client.get("/en/").content.decode()
+    assert "New answers from our team" in home
+    assert f"#post-{answered['en'].pk}" in home
+    assert f"#post-{answered['de'].pk}" not in home
+    assert "Only members answered this" not in home
+    for language in LANGUAGES:
+        topic = client.get(kb_tree[language]["topic"].url).content.decode()
+        assert f'href="/{language}/forum/returns-talk/"' in topic, language
+    other = TopicPageFactory(parent=kb_tree["en"]["topic"].get_parent(), slug="no-board")
+    assert "Discuss this topic in the community" not in client.get(other.url).content.decode()
+
+
 @pytest.mark.parametrize("kind", ["faq", "video", "policy", "topic", "home"])
 def test_an_anonymous_reader_gets_a_kept_page_with_a_token_of_their_own(
     client, kb_tree, kind, django_assert_max_num_queries

@@ -12,9 +12,11 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
+from django_redis import get_redis_connection
 
 from kb import view_counts
 from kb.models import ArticleDailyViews
+from site_config.settings import redis_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -100,13 +102,7 @@ def redis_cache(settings, buffered):
         if os.environ.get("REQUIRE_REDIS") == "1":
             pytest.fail(f"REQUIRE_REDIS=1 but {reason}")
         pytest.skip(reason)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "site_config.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
+    settings.CACHES = redis_caches(REDIS_URL, key_prefix=f"test-{uuid.uuid4().hex}")
     # The interval has just been claimed: views only count until a test flushes (a flush
     # from another thread could not see the test's data, which its transaction holds).
     caches["default"].set(view_counts.DUE_KEY, 1, 60)
@@ -156,7 +152,7 @@ def test_redis_counts_a_dead_flush_left_are_added_by_the_next(kb_tree, redis_cac
     page = kb_tree["en"]["faq"]
     view_counts.count(page.pk)
     view_counts.count(page.pk)
-    client = cache._cache.get_client(write=True)
+    client = get_redis_connection("default")
     client.rename(
         cache.make_and_validate_key(view_counts.PENDING_KEY),
         cache.make_and_validate_key(view_counts.FLUSHING_KEY),

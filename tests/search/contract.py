@@ -45,14 +45,10 @@ ODD_QUERIES = [
 
 
 def index_everything():
-    """Index what the fixtures made, by hand (the test's transaction never commits, so
-    their queued index tasks never run), and start a fresh batch so that what a test then
-    does inside django_capture_on_commit_callbacks is queued, and run, there."""
-    from django.db import transaction
-
+    """Index what the fixtures made, by hand: the test's transaction never commits, so
+    their queued index tasks never run."""
     for source in all_sources():
         update_source.call(source)
-    transaction.get_connection()._search_batch = None
 
 
 def titles(results) -> set[str]:

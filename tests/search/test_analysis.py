@@ -2,7 +2,7 @@
 
 import pytest
 
-from search import analysis, api
+from search import analysis, planning
 
 
 @pytest.mark.parametrize(
@@ -67,14 +67,14 @@ def test_query_syntax_only_ever_becomes_words():
 
 
 def test_neighbouring_pairs_are_distinct_and_bounded():
-    assert api._pairs(["wo", "ist", "mein", "paket"]) == ["wo ist", "ist mein", "mein paket"]
-    assert api._pairs(["a", "b", "a", "b"]) == ["a b", "b a"]
-    assert len(api._pairs([str(n) for n in range(50)])) == api.MAX_PAIRS
-    assert api._pairs(["one"]) == []
+    assert planning.pairs(["wo", "ist", "mein", "paket"]) == ["wo ist", "ist mein", "mein paket"]
+    assert planning.pairs(["a", "b", "a", "b"]) == ["a b", "b a"]
+    assert len(planning.pairs([str(n) for n in range(50)])) == planning.MAX_PAIRS
+    assert planning.pairs(["one"]) == []
 
 
 def test_compound_splits_try_the_longest_head_and_linking_elements():
-    splits = api._compound_splits("bestatigungsmail", "de")
+    splits = planning.compound_splits("bestatigungsmail", "de")
     # The tail is a term of its own (its lemma); the head with and without the "s".
     assert ("bestatigungs", analysis.term("mail", "de")) in splits
     assert ("bestatigung", analysis.term("mail", "de")) in splits

@@ -119,7 +119,7 @@ def test_environment_variables_reach_the_settings():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "site_config.cache.RedisCache",
+        "django_redis.cache.RedisCache",
         "django.core.mail.backends.smtp.EmailBackend",
         "django_tasks_db.DatabaseBackend",
         "http://search.internal:9200",
@@ -145,3 +145,41 @@ def test_production_serves_static_files_with_hashed_names(tmp_path):
     assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", url), url
     assert (tmp_path / url.removeprefix("/static/")).exists()
     assert (tmp_path / (url.removeprefix("/static/") + ".gz")).exists()  # WhiteNoise
+
+
+def test_the_test_runner_has_settings_of_its_own():
+    assert settings.SETTINGS_MODULE == "site_config.settings_test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_no_environment_variable_gives_a_server_the_test_settings():
+    result = _load_settings({**PRODUCTION_ENV, "DJANGO_ENV": "test"})
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be development or production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["-c", "import site_config.wsgi"], ["-c", "import site_config.asgi"]],
+    ids=["wsgi", "asgi"],
+)
+def test_a_server_refuses_the_test_settings(args):
+    result = _run(args, {"DJANGO_SETTINGS_MODULE": "site_config.settings_test"})
+    assert result.returncode != 0
+    assert "site_config.settings_test cannot serve" in result.stderr
+
+
+def test_runserver_refuses_the_test_settings():
+    result = _run(
+        ["manage.py", "runserver", "127.0.0.1:1", "--noreload"],
+        {"DJANGO_SETTINGS_MODULE": "site_config.settings_test"},
+    )
+    assert result.returncode != 0
+    assert "the test runner's: serve with site_config.settings" in result.stderr
+
+
+def test_production_hashes_passwords_with_a_slow_hasher():
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    result = _run(["-c", code + "print(s.PASSWORD_HASHERS[0])"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "MD5" not in result.stdout and "Hasher" in result.stdout

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from support import emails, inbound, quotes
+from support import emails, inbound, mail_ids, quotes
 from support.models import Attachment, Message, Request
 from tests.factories import UserFactory
 
@@ -30,12 +30,12 @@ def raw(name: str) -> bytes:
     """A captured message, its reply address and Message-IDs signed as ours would be (the
     files carry a placeholder: the signature depends on the site's secret key)."""
     return (
-        (MAIL / name).read_bytes().replace(b"zzzzzzzzzzzz", inbound.signature(REFERENCE).encode())
+        (MAIL / name).read_bytes().replace(b"zzzzzzzzzzzz", mail_ids.signature(REFERENCE).encode())
     )
 
 
 def signed_address() -> str:
-    return f"support+{inbound.signed(REFERENCE)}@help.example.com"
+    return f"support+{mail_ids.signed(REFERENCE)}@help.example.com"
 
 
 def _request(email="jane.customer@gmail.com", language="en", **fields) -> Request:
@@ -301,7 +301,7 @@ def test_no_line_of_a_message_costs_much_more_than_a_real_reply():
 
 
 def test_too_many_new_requests_from_one_sender_are_not_taken(help_center, settings):
-    from support.views import CONTACT_LIMITS
+    from support.services import CONTACT_LIMITS
 
     first_limit = CONTACT_LIMITS[0][0]
     outcomes = []
@@ -327,7 +327,7 @@ def test_the_teams_email_names_the_request_in_its_reply_address_and_message_id(
     emails.send_team_reply(team.pk)
     (sent,) = mail.outbox
     assert sent.reply_to == [signed_address()]
-    assert inbound.signed(REFERENCE) in sent.extra_headers["Message-ID"]
+    assert mail_ids.signed(REFERENCE) in sent.extra_headers["Message-ID"]
     assert sent.extra_headers["In-Reply-To"] == customer.email_message_id
     assert "Auto-Submitted" not in sent.extra_headers  # a person wrote it
     assert sent.body.startswith("##- Bitte schreibe deine Antwort über dieser Zeile -##")
@@ -357,13 +357,13 @@ def _postmark_payload() -> dict:
                      "MailboxHash": ""},
         "To": f"\"Nordlicht Help\" <{signed_address()}>",
         "ToFull": [{"Email": signed_address(), "Name": "Nordlicht Help",
-                    "MailboxHash": inbound.signed(REFERENCE)}],
+                    "MailboxHash": mail_ids.signed(REFERENCE)}],
         "Cc": "", "CcFull": [], "Bcc": "", "BccFull": [],
         "OriginalRecipient": signed_address(),
         "Subject": f"Re: Nordlicht: Re: Parcel arrived damaged [{REFERENCE}]",
         "MessageID": "73e6d360-66eb-11e1-8e72-a8904824019b",
         "ReplyTo": "",
-        "MailboxHash": inbound.signed(REFERENCE),
+        "MailboxHash": mail_ids.signed(REFERENCE),
         "Date": "Mon, 7 Dec 2026 10:12:31 +0100",
         "TextBody": "Here is a photo.\r\n\r\nOn Mon, 7 Dec 2026 at 09:30, Nordlicht Help "
                     f"<support+{REFERENCE}@help.example.com> wrote:\r\n> Please send a photo.\r\n",
@@ -379,7 +379,7 @@ def _postmark_payload() -> dict:
             {"Name": "MIME-Version", "Value": "1.0"},
             {"Name": "Message-ID", "Value": "<CAJx9mB2h3VQ+postmark@mail.gmail.com>"},
             {"Name": "In-Reply-To",
-             "Value": f"<179663100012.4410.1029384756.support.{inbound.signed(REFERENCE)}"
+             "Value": f"<179663100012.4410.1029384756.support.{mail_ids.signed(REFERENCE)}"
                       "@help.example.com>"},
         ],
         "Attachments": [{"Name": "crushed-box.jpg", "Content": photo,

@@ -185,11 +185,53 @@ def test_the_report_page_and_its_csv_match_the_figures(client, agent, help_cente
     assert response.status_code == 200
     found = response.context["report"]
     csv_response = client.get(url, {"period": "90", "format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(_content(csv_response))))
     assert len(rows) == found.total.requests
     kept = sum(row["promise kept"] == "yes" for row in rows)
     assert kept == found.total.promises_kept
     assert sum(row["rating"] == "good" for row in rows) == found.total.rated_good
+
+
+def _content(response) -> str:
+    """A spreadsheet download's text (Wagtail streams CSV)."""
+    return b"".join(response.streaming_content).decode()
+
+
+def test_the_report_downloads_through_wagtails_export_and_old_links_still_work(
+    client, agent, help_center
+):
+    from openpyxl import load_workbook
+
+    _known_data(agent)
+    client.force_login(agent)
+    url = reverse("support_report")
+    page = client.get(url, {"period": "90", "language": "de"})
+    assert 'href="?period=90&amp;language=de&amp;topic=&amp;export=csv"' in page.content.decode()
+    assert page.context["view"].csv_export_url.endswith("export=csv")  # the header's menu
+    new = client.get(url, {"period": "90", "language": "de", "export": "csv"})
+    old = client.get(url, {"period": "90", "language": "de", "format": "csv"})
+    assert new["Content-Disposition"] == 'attachment; filename="support-requests.csv"'
+    text = _content(new)
+    assert text == _content(old)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["reference"] for row in rows] == [f"HC-REPO-{n:04d}" for n in range(4)]
+    first = rows[0]
+    assert datetime.fromisoformat(first["confirmed"]) == _at(2, 9)
+    assert (first["first answer (hours)"], first["promise kept"], first["rating"]) == (
+        "1.0",
+        "yes",
+        "good",
+    )
+    assert (rows[3]["promise kept"], rows[3]["rating"], rows[3]["recommend (0-10)"]) == (
+        "no",
+        "",
+        "",
+    )
+    workbook = load_workbook(
+        io.BytesIO(client.get(url, {"period": "90", "export": "xlsx"}).getvalue())
+    )
+    sheet = list(workbook.active.values)
+    assert sheet[0][0] == "reference" and len(sheet) == 1 + 5
 
 
 def test_the_reports_queries_do_not_grow_with_the_data(
