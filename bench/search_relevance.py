@@ -78,8 +78,13 @@ def run_ours(judged: dict, full: dict) -> tuple[dict, dict]:
             results = api.search(item["query"], lang)
             urls = [hit.url for hit in results.hits]
             target = full[(lang, item["expected"])]
-            common = {"query": item["query"], "expected": item["expected"], "top": urls[:3],
-                      "total": results.total, "fell_back": results.fell_back}  # fmt: skip
+            common = {
+                "query": item["query"],
+                "expected": item["expected"],
+                "top": urls[:3],
+                "total": results.total,
+                "fell_back": results.fell_back,
+            }
             exact[lang].append({**common, "rank": rank_of(urls, target)})
             page[lang].append({**common, "rank": rank_of(urls, target, page_level=True)})
     return exact, page
@@ -100,8 +105,14 @@ def run_wagtail(judged: dict, full: dict, operator: str | None = None) -> dict:
         for item in items:
             urls = [p.get_url() for p in pages.search(item["query"], operator=operator)[:DEPTH]]
             rank = rank_of(urls, full[(lang, item["expected"])], page_level=True)
-            out[lang].append({"query": item["query"], "expected": item["expected"],
-                              "top": urls[:3], "rank": rank})  # fmt: skip
+            out[lang].append(
+                {
+                    "query": item["query"],
+                    "expected": item["expected"],
+                    "top": urls[:3],
+                    "rank": rank,
+                }
+            )
     return out
 
 
@@ -136,8 +147,10 @@ def report(engines: dict, notes: list[str]) -> None:
     for name, by_lang in engines.items():
         for lang, rows in by_lang.items():
             s = scores(rows)
-            print(f"{name:<34}{lang:<6}{s['queries']:>4}"
-                  f"{s['hit@1']:>8.2f}{s['hit@5']:>8.2f}{s['mrr@10']:>8.2f}")  # fmt: skip
+            print(
+                f"{name:<34}{lang:<6}{s['queries']:>4}"
+                f"{s['hit@1']:>8.2f}{s['hit@5']:>8.2f}{s['mrr@10']:>8.2f}"
+            )
     for note in notes:
         print(f"note: {note}")
     for name, by_lang in engines.items():

@@ -53,8 +53,22 @@ KINDS = {
     "video": (0.08, (15, 40), (300, 800)),
     "policy": (0.07, (30, 80), (600, 1600)),
 }
-SKIP_KEYS = {"key", "slug", "ago", "after", "author", "board", "language", "type", "tags",
-             "translation_of", "effective_date", "seconds", "me_too", "held"}  # fmt: skip
+SKIP_KEYS = {
+    "key",
+    "slug",
+    "ago",
+    "after",
+    "author",
+    "board",
+    "language",
+    "type",
+    "tags",
+    "translation_of",
+    "effective_date",
+    "seconds",
+    "me_too",
+    "held",
+}
 
 
 def corpus() -> dict[str, dict[str, list[str]]]:
@@ -109,15 +123,20 @@ def documents(count: int, rng: random.Random):
             title[rng.randrange(len(title))] = rng.choice(words)
         topic, topic_title = rng.choice(topics)
         yield Document(
-            key=f"bench:{i}", source=f"bench:{i}", language=lang, kind=kind,
-            title=" ".join(title), url=f"/{lang}/bench/{i}/",
+            key=f"bench:{i}",
+            source=f"bench:{i}",
+            language=lang,
+            kind=kind,
+            title=" ".join(title),
+            url=f"/{lang}/bench/{i}/",
             question=text(rng, words, rng.randint(*question)),
             body=text(rng, words, rng.randint(*body)),
-            topic=topic, topic_title=topic_title,
+            topic=topic,
+            topic_title=topic_title,
             solved=kind == "thread" and rng.random() < 0.5,
             official=kind == "thread" and rng.random() < 0.3,
             date=now - timedelta(days=rng.randint(0, 900)),
-        )  # fmt: skip
+        )
 
 
 def make_pages(docs) -> None:
@@ -132,12 +151,20 @@ def make_pages(docs) -> None:
     home = Page.get_first_root_node().add_child(instance=Page(title="Bench", slug="bench"))
     kind = ContentType.objects.get_for_model(TopicPage)
     pages = [
-        Page(title=d.title, draft_title=d.title, slug=f"p{n}", content_type=kind,
-             locale=locales[d.language], live=True, depth=home.depth + 1, numchild=0,
-             path=Page._get_path(home.path, home.depth + 1, n + 1),
-             url_path=f"{home.url_path}p{n}/")
+        Page(
+            title=d.title,
+            draft_title=d.title,
+            slug=f"p{n}",
+            content_type=kind,
+            locale=locales[d.language],
+            live=True,
+            depth=home.depth + 1,
+            numchild=0,
+            path=Page._get_path(home.path, home.depth + 1, n + 1),
+            url_path=f"{home.url_path}p{n}/",
+        )
         for n, d in enumerate(docs)
-    ]  # fmt: skip
+    ]
     Page.objects.bulk_create(pages, batch_size=500)
     Page.objects.filter(pk=home.pk).update(numchild=len(pages))
     created = Page.objects.filter(depth=home.depth + 1, path__startswith=home.path)
@@ -157,8 +184,12 @@ def timed(call, inputs: list, warmup: int = WARMUP) -> dict:
         answered += bool(call(*item))
         timings.append((time.perf_counter() - start) * 1000)
     p95 = statistics.quantiles(timings, n=100, method="inclusive")[94]
-    return {"median_ms": round(statistics.median(timings), 2), "p95_ms": round(p95, 2),
-            "calls": len(inputs), "found_something": answered}  # fmt: skip
+    return {
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(p95, 2),
+        "calls": len(inputs),
+        "found_something": answered,
+    }
 
 
 def workload(rng: random.Random) -> tuple[list, list]:
@@ -228,9 +259,13 @@ def arguments():
         "documents", nargs="?", type=int, default=None, help="(old form of --documents)"
     )
     parser.add_argument(
-        "--documents", dest="size", type=int, default=10_000, metavar="N",
+        "--documents",
+        dest="size",
+        type=int,
+        default=10_000,
+        metavar="N",
         help="the corpus to measure (default 10,000)",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--baseline",
         type=int,
@@ -290,9 +325,11 @@ def main() -> None:
         runs = {}
         for size in sizes:  # the baseline first: the Wagtail comparison is made at it
             runs[size] = measure(docs[:size], 7, progress_label=f"{size}")
-            print(f"  {size:>7} documents: rebuild {runs[size]['rebuild_s']} s, "
-                  f"search p95 {runs[size]['search']['p95_ms']} ms, "
-                  f"suggest p95 {runs[size]['suggest']['p95_ms']} ms")  # fmt: skip
+            print(
+                f"  {size:>7} documents: rebuild {runs[size]['rebuild_s']} s, "
+                f"search p95 {runs[size]['search']['p95_ms']} ms, "
+                f"suggest p95 {runs[size]['suggest']['p95_ms']} ms"
+            )
         queries = runs[sizes[0]].pop("queries")
         for run in runs.values():
             run.pop("queries", None)
@@ -357,26 +394,34 @@ def main() -> None:
         met["search_p95_growth"] = result["growth"]["search_p95"] <= GOALS["search_p95_growth"]
     result["goals_met"] = met
     ok = {True: "ok", False: "MISSED"}
-    print(f"rebuild of {count} documents {rebuild_s:7.1f} s "
-          f"(goal <= {rebuild_goal_s(count)} s: {ok[met['rebuild_s']]})")  # fmt: skip
+    print(
+        f"rebuild of {count} documents {rebuild_s:7.1f} s "
+        f"(goal <= {rebuild_goal_s(count)} s: {ok[met['rebuild_s']]})"
+    )
     shown = [("api.search", search, "search_p95_ms"), ("api.suggest", suggest, "suggest_p95_ms")]
     if wagtail:
         shown.append((f"wagtail@{sizes[0]}", wagtail, ""))
     for name, f, goal in shown:
-        print(f"{name:<14} median {f['median_ms']:7.2f} ms   p95 {f['p95_ms']:7.2f} ms   found "
-              f"something {f['found_something']}/{f['calls']}" + (goal and
-              f"   (goal p95 <= {GOALS[goal]} ms: {ok[met[goal]]})"))  # fmt: skip
+        print(
+            f"{name:<14} median {f['median_ms']:7.2f} ms   p95 {f['p95_ms']:7.2f} ms   found "
+            f"something {f['found_something']}/{f['calls']}"
+            + (goal and f"   (goal p95 <= {GOALS[goal]} ms: {ok[met[goal]]})")
+        )
     if "growth" in result:
         g = result["growth"]
-        print(f"{sizes[-1]} / {sizes[0]} documents (x{g['documents']}): "
-              f"search p95 x{g['search_p95']}, median x{g['search_median']}, "
-              f"suggest p95 x{g['suggest_p95']}, "
-              f"rebuild x{g['rebuild']} (goal search p95 <= x{GOALS['search_p95_growth']}: "
-              f"{ok[met['search_p95_growth']]})")  # fmt: skip
+        print(
+            f"{sizes[-1]} / {sizes[0]} documents (x{g['documents']}): "
+            f"search p95 x{g['search_p95']}, median x{g['search_median']}, "
+            f"suggest p95 x{g['suggest_p95']}, "
+            f"rebuild x{g['rebuild']} (goal search p95 <= x{GOALS['search_p95_growth']}: "
+            f"{ok[met['search_p95_growth']]})"
+        )
     if wagtail:
         ratio = result["search_vs_wagtail"]
-        print(f"api.search / wagtail at {sizes[0]}: median x{ratio.get('median_ms')}, "
-              f"p95 x{ratio.get('p95_ms')} (ours also counts facets, spelling, hits)")  # fmt: skip
+        print(
+            f"api.search / wagtail at {sizes[0]}: median x{ratio.get('median_ms')}, "
+            f"p95 x{ratio.get('p95_ms')} (ours also counts facets, spelling, hits)"
+        )
     print(f"peak memory of this process {result['peak_rss_mb']} MB; total {result['total_s']} s")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     out = RESULTS if vendor == "sqlite" else RESULTS.with_name(f"search_speed_{vendor}.json")

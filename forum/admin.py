@@ -15,9 +15,15 @@ class ThreadAdmin(admin.ModelAdmin):
     # services that recount, notify and log; here only titles, tags and translation links.
     raw_id_fields = ["author"]
     readonly_fields = [
-        "visibility", "solution", "official_answer", "merged_into", "reply_count",
-        "me_too_count", "created_at", "first_reply_at",
-    ]  # fmt: skip
+        "visibility",
+        "solution",
+        "official_answer",
+        "merged_into",
+        "reply_count",
+        "me_too_count",
+        "created_at",
+        "first_reply_at",
+    ]
 
 
 @admin.register(Post)

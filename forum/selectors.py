@@ -186,9 +186,17 @@ def thread_page(thread: Thread, user) -> ThreadPage:
         .only("pk", "title", "language")
     )
     return ThreadPage(
-        thread, question, replies, solution, official, team_ids, my_votes, me_too, watching,
+        thread,
+        question,
+        replies,
+        solution,
+        official,
+        team_ids,
+        my_votes,
+        me_too,
+        watching,
         versions,
-    )  # fmt: skip
+    )
 
 
 def member_stats(user) -> dict:

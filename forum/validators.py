@@ -20,17 +20,45 @@ from django.utils.translation import gettext_lazy as _
 RESERVED_NAMES = frozenset(
     {
         # en
-        "admin", "administrator", "moderator", "mod", "support", "staff", "team",
-        "helpcenter", "help center", "helpdesk", "help desk", "official", "customer service",
-        "service desk", "system", "shop",
+        "admin",
+        "administrator",
+        "moderator",
+        "mod",
+        "support",
+        "staff",
+        "team",
+        "helpcenter",
+        "help center",
+        "helpdesk",
+        "help desk",
+        "official",
+        "customer service",
+        "service desk",
+        "system",
+        "shop",
         # tr ("resmi", official, is also a surname: only as "resmi destek")
-        "yönetici", "moderatör", "destek", "personel", "ekip", "takım", "yetkili",
-        "resmi destek", "müşteri hizmetleri", "yardım merkezi",
+        "yönetici",
+        "moderatör",
+        "destek",
+        "personel",
+        "ekip",
+        "takım",
+        "yetkili",
+        "resmi destek",
+        "müşteri hizmetleri",
+        "yardım merkezi",
         # de
-        "moderation", "kundenservice", "kundendienst", "mitarbeiter", "mitarbeiterin",
-        "offiziell", "hilfe center", "hilfecenter", "betreiber",
+        "moderation",
+        "kundenservice",
+        "kundendienst",
+        "mitarbeiter",
+        "mitarbeiterin",
+        "offiziell",
+        "hilfe center",
+        "hilfecenter",
+        "betreiber",
     }
-)  # fmt: skip
+)
 
 # Letters that look like Latin ones (Cyrillic and Greek), and digits and signs used for
 # letters: folded to the Latin letter they pass for, for comparing names only.

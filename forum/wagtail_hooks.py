@@ -66,14 +66,20 @@ class _TeamMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def moderation_menu_item():
     return _TeamMenuItem(
-        _("Forum moderation"), "forum:moderation", permissions.can_moderate,
-        icon_name="warning", order=900,
-    )  # fmt: skip
+        _("Forum moderation"),
+        "forum:moderation",
+        permissions.can_moderate,
+        icon_name="warning",
+        order=900,
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def support_queue_menu_item():
     return _TeamMenuItem(
-        _("Forum support queue"), "forum:staff_queue", permissions.can_view_staff_queue,
-        icon_name="help", order=901,
-    )  # fmt: skip
+        _("Forum support queue"),
+        "forum:staff_queue",
+        permissions.can_view_staff_queue,
+        icon_name="help",
+        order=901,
+    )

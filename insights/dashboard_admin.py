@@ -185,15 +185,33 @@ class DashboardView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateV
     # One row per week × (language, board); "all" is the whole filter. Column names stay
     # in English whatever the admin's language: spreadsheets are built on them.
     list_export = [
-        "week", "iso week", "language", "board",
-        "questions asked", "answered", "answered within 24 h", "answered within 24 h (%)",
-        "first answer median (h)", "first answer p90 (h)", "solved", "solved (%)",
-        "first answer by community", "first answer by staff", "first answer by community (%)",
+        "week",
+        "iso week",
+        "language",
+        "board",
+        "questions asked",
+        "answered",
+        "answered within 24 h",
+        "answered within 24 h (%)",
+        "first answer median (h)",
+        "first answer p90 (h)",
+        "solved",
+        "solved (%)",
+        "first answer by community",
+        "first answer by staff",
+        "first answer by community (%)",
         "official answers",
-        "support requests", "support answered", "support first answer median (h)",
-        "support first answer p90 (h)", "promises due", "promises kept", "promises kept (%)",
-        "rated", "rated good", "CSAT (%)",
-    ]  # fmt: skip
+        "support requests",
+        "support answered",
+        "support first answer median (h)",
+        "support first answer p90 (h)",
+        "promises due",
+        "promises kept",
+        "promises kept (%)",
+        "rated",
+        "rated good",
+        "CSAT (%)",
+    ]
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.can_see_support_dashboard(request.user):
@@ -276,18 +294,20 @@ class DashboardView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateV
             }
             support = cell.support
             if support is not None:
-                row.update({
-                    "support requests": support.requests,
-                    "support answered": support.answered,
-                    "support first answer median (h)": _hours(support.first_answer_median),
-                    "support first answer p90 (h)": _hours(support.first_answer_p90),
-                    "promises due": support.promises_due,
-                    "promises kept": support.promises_kept,
-                    "promises kept (%)": _percent(support.promises_kept_share),
-                    "rated": support.rated,
-                    "rated good": support.rated_good,
-                    "CSAT (%)": _percent(support.csat),
-                })  # fmt: skip
+                row.update(
+                    {
+                        "support requests": support.requests,
+                        "support answered": support.answered,
+                        "support first answer median (h)": _hours(support.first_answer_median),
+                        "support first answer p90 (h)": _hours(support.first_answer_p90),
+                        "promises due": support.promises_due,
+                        "promises kept": support.promises_kept,
+                        "promises kept (%)": _percent(support.promises_kept_share),
+                        "rated": support.rated,
+                        "rated good": support.rated_good,
+                        "CSAT (%)": _percent(support.csat),
+                    }
+                )
             rows.append({column: row.get(column) for column in self.list_export})
         return rows
 

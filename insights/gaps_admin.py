@@ -81,9 +81,17 @@ class GapsReportView(SelectorReportView):
     ]
     export_filename = "what-to-write-next"
     list_export = [
-        "affected", "what", "why", "language", "kind_label", "action_label", "action_url",
-        "what_url", "closest", "closest_url",
-    ]  # fmt: skip
+        "affected",
+        "what",
+        "why",
+        "language",
+        "kind_label",
+        "action_label",
+        "action_url",
+        "what_url",
+        "closest",
+        "closest_url",
+    ]
     export_headings = {
         "affected": _("Customers"),
         "what": _("What"),

@@ -37,17 +37,29 @@ class HelpfulnessReportView(OldCsvLinkMixin, SelectorReportView):
     export_filename = "article-helpfulness"
     _ratios = ("ratio", "recent_ratio", "previous_ratio", "after_ratio")
     list_export = [
-        "page_id", "title", "language", "votes", "yes", *_ratios, "comments",
+        "page_id",
+        "title",
+        "language",
+        "votes",
+        "yes",
+        *_ratios,
+        "comments",
         *[f"reasons.{value}" for value in ArticleFeedback.Reason.values],
-    ]  # fmt: skip
+    ]
     # The headings the CSV had before it was Wagtail's (spreadsheets are built on them).
     export_headings = {
-        "page_id": "page id", "title": "title", "language": "language", "votes": "votes",
-        "yes": "helpful", "ratio": "helpful share", "recent_ratio": "last 30 days",
-        "previous_ratio": "previous 30 days", "after_ratio": "after last fix",
+        "page_id": "page id",
+        "title": "title",
+        "language": "language",
+        "votes": "votes",
+        "yes": "helpful",
+        "ratio": "helpful share",
+        "recent_ratio": "last 30 days",
+        "previous_ratio": "previous 30 days",
+        "after_ratio": "after last fix",
         "comments": "comments",
         **{f"reasons.{value}": label for value, label in ArticleFeedback.Reason.choices},
-    }  # fmt: skip
+    }
     custom_field_preprocess = {
         field: {SelectorReportView.FORMAT_CSV: _percent, SelectorReportView.FORMAT_XLSX: _percent}
         for field in _ratios

@@ -19,8 +19,13 @@ def _bar(n: int, day: dict, peak: int) -> dict:
     """One day of the chart, in SVG units (100 high, 10 wide per day)."""
     height = round(day["searches"] / peak * 100)
     zero = round(day["zero"] / peak * 100)
-    return day | {"x": n * 10, "y": 100 - height, "height": height, "zero_y": 100 - zero,
-                  "zero_height": zero}  # fmt: skip
+    return day | {
+        "x": n * 10,
+        "y": 100 - height,
+        "height": height,
+        "zero_y": 100 - zero,
+        "zero_height": zero,
+    }
 
 
 def _percent(value) -> str:
@@ -42,9 +47,13 @@ class SearchReportView(OldCsvLinkMixin, SelectorReportView):
     list_export = ["query", "language", "searches", "zero", "clicks", "ctr"]
     # The headings the CSV had before it was Wagtail's (spreadsheets are built on them).
     export_headings = {
-        "query": "query", "language": "language", "searches": "searches",
-        "zero": "without results", "clicks": "clicked", "ctr": "click-through",
-    }  # fmt: skip
+        "query": "query",
+        "language": "language",
+        "searches": "searches",
+        "zero": "without results",
+        "clicks": "clicked",
+        "ctr": "click-through",
+    }
     custom_field_preprocess = {
         "ctr": {SelectorReportView.FORMAT_CSV: _percent, SelectorReportView.FORMAT_XLSX: _percent}
     }

@@ -26,9 +26,16 @@ from search.models import QueryLog, SearchDocument
 from search.planning import forget_synonyms
 
 __all__ = [
-    "BackendUnavailable", "Hit", "Results", "forget_synonyms", "get_backend", "index_backends",
-    "search", "status", "suggest",
-]  # fmt: skip
+    "BackendUnavailable",
+    "Hit",
+    "Results",
+    "forget_synonyms",
+    "get_backend",
+    "index_backends",
+    "search",
+    "status",
+    "suggest",
+]
 
 logger = logging.getLogger(__name__)
 

@@ -81,9 +81,18 @@ class Document:
 
         # The analysis version too: after a change to it, reconcile re-indexes everything.
         parts = [
-            analysis.VERSION, self.key, self.kind, self.title, self.url, self.question,
-            self.body, self.topic, self.topic_title, str(self.solved), str(self.official),
-        ]  # fmt: skip
+            analysis.VERSION,
+            self.key,
+            self.kind,
+            self.title,
+            self.url,
+            self.question,
+            self.body,
+            self.topic,
+            self.topic_title,
+            str(self.solved),
+            str(self.official),
+        ]
         return hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
 
     @property

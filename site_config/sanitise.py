@@ -32,9 +32,35 @@ from bleach.linkifier import LinkifyFilter
 from django.conf import settings
 
 POST_TAGS = frozenset(
-    {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a",
-     "img", "h3", "h4", "h5", "h6", "hr", "del", "table", "thead", "tbody", "tr", "th", "td"}
-)  # fmt: skip
+    {
+        "p",
+        "br",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "img",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "del",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+)
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 MARK_TAGS = frozenset({"mark"})

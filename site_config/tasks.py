@@ -42,6 +42,11 @@ def send_email(
         logger.warning("e-mail to %s not sent (%s); retrying", ", ".join(to), exc)
         run_after = timezone.now() + timedelta(seconds=RETRY_DELAYS[attempt])
         send_email.using(run_after=run_after).enqueue(
-            subject=subject, body=body, from_email=from_email, to=to, html=html,
-            headers=headers, attempt=attempt + 1,
-        )  # fmt: skip
+            subject=subject,
+            body=body,
+            from_email=from_email,
+            to=to,
+            html=html,
+            headers=headers,
+            attempt=attempt + 1,
+        )

@@ -33,10 +33,20 @@ class ReportView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView
     # One row per request; the headings are the columns' names (kept as they were, for
     # the spreadsheets people already built on them).
     list_export = [
-        "reference", "confirmed", "language", "topic", "status", "assigned to",
-        "first answer", "first answer due", "first answer (hours)", "promise kept", "solved",
-        "rating", "recommend (0-10)",
-    ]  # fmt: skip
+        "reference",
+        "confirmed",
+        "language",
+        "topic",
+        "status",
+        "assigned to",
+        "first answer",
+        "first answer due",
+        "first answer (hours)",
+        "promise kept",
+        "solved",
+        "rating",
+        "recommend (0-10)",
+    ]
     export_filename = "support-requests"
 
     def setup(self, request, *args, **kwargs):

@@ -43,11 +43,12 @@ def queue(user, *, show: str, language: str = "", topic: str = ""):
         "waiting": found.filter(status__in=OPEN_STATUSES),
         "mine": found.filter(assignee=user).exclude(status=Request.Status.CLOSED),
         "unassigned": found.filter(assignee__isnull=True, status__in=OPEN_STATUSES),
-        "due_soon": found.filter(unanswered, first_response_due__gt=now,
-                                 first_response_due__lte=now + DUE_SOON),
+        "due_soon": found.filter(
+            unanswered, first_response_due__gt=now, first_response_due__lte=now + DUE_SOON
+        ),
         "overdue": found.filter(unanswered, first_response_due__lte=now),
         "all": found,
-    }[show if show in FILTERS else "waiting"]  # fmt: skip
+    }[show if show in FILTERS else "waiting"]
     if language:
         found = found.filter(language=language)
     if topic.isdigit():

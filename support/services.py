@@ -138,10 +138,12 @@ def request_create_from_mail(
             request=request,
             from_team=True,
             internal=True,
-            body=_("This e-mail names %(references)s, but was not an answer to our e-mail from "
-                   "that request's address: it was not added there.")
+            body=_(
+                "This e-mail names %(references)s, but was not an answer to our e-mail from "
+                "that request's address: it was not added there."
+            )
             % {"references": ", ".join(mentions)},
-        )  # fmt: skip
+        )
     transaction.on_commit(lambda: tasks.send_received.enqueue(request.pk), robust=True)
     return request
 

@@ -246,21 +246,26 @@ def editorial_roles():
         app_label="wagtail_localize", model="translation"
     )
     translate, _ = Permission.objects.get_or_create(
-        content_type=translations, codename="submit_translation",
+        content_type=translations,
+        codename="submit_translation",
         defaults={"name": "Can submit translations"},
-    )  # fmt: skip
-    rights = {"Editors": ["add_page", "change_page"], "Moderators": ["add_page", "change_page",
-              "publish_page"]}  # fmt: skip
+    )
+    rights = {
+        "Editors": ["add_page", "change_page"],
+        "Moderators": ["add_page", "change_page", "publish_page"],
+    }
     groups = {}
     for name, codenames in rights.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(access, translate)
         for codename in codenames:
             GroupPagePermission.objects.get_or_create(
-                group=group, page=root,
-                permission=Permission.objects.get(content_type__app_label="wagtailcore",
-                                                  codename=codename),
-            )  # fmt: skip
+                group=group,
+                page=root,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
         groups[name] = group
     if not WorkflowPage.objects.filter(page=root).exists():
         task = GroupApprovalTask.objects.create(name="Moderators approval")

@@ -10,9 +10,22 @@ from wagtail.models import Orderable
 
 # Path segments the forum's own pages use under /<lang>/forum/: no board may take them.
 RESERVED_BOARD_SLUGS = frozenset(
-    {"ask", "t", "p", "u", "official", "staff", "moderation", "notifications", "unsubscribe",
-     "preview", "suggest", "feed", "watch"}
-)  # fmt: skip
+    {
+        "ask",
+        "t",
+        "p",
+        "u",
+        "official",
+        "staff",
+        "moderation",
+        "notifications",
+        "unsubscribe",
+        "preview",
+        "suggest",
+        "feed",
+        "watch",
+    }
+)
 
 
 def validate_board_slug(value: str) -> None:

@@ -89,8 +89,14 @@ def report_dismiss(*, report: Report, by, reason: str = "") -> Report:
     report.resolved_at = timezone.now()
     report.resolved_by = by
     report.save(update_fields=["resolved_at", "resolved_by"])
-    log(Action.DISMISS, actor=by, thread=report.post.thread, post=report.post, reason=reason,
-        report_id=report.pk)  # fmt: skip
+    log(
+        Action.DISMISS,
+        actor=by,
+        thread=report.post.thread,
+        post=report.post,
+        reason=reason,
+        report_id=report.pk,
+    )
     return report
 
 
@@ -108,9 +114,13 @@ def _thread_flag(thread: Thread, *, by, field: str, value: bool, actions, reason
 @transaction.atomic
 def thread_lock(*, thread: Thread, by, locked: bool, reason: str = "") -> Thread:
     thread, did = _thread_flag(
-        thread, by=by, field="is_locked", value=locked,
-        actions=(Action.LOCK, Action.UNLOCK), reason=reason,
-    )  # fmt: skip
+        thread,
+        by=by,
+        field="is_locked",
+        value=locked,
+        actions=(Action.LOCK, Action.UNLOCK),
+        reason=reason,
+    )
     if did:
         changed(thread.pk)  # a locked thread is shown as such in search
     return thread
@@ -119,9 +129,13 @@ def thread_lock(*, thread: Thread, by, locked: bool, reason: str = "") -> Thread
 @transaction.atomic
 def thread_pin(*, thread: Thread, by, pinned: bool, reason: str = "") -> Thread:
     thread, _did = _thread_flag(
-        thread, by=by, field="is_pinned", value=pinned,
-        actions=(Action.PIN, Action.UNPIN), reason=reason,
-    )  # fmt: skip
+        thread,
+        by=by,
+        field="is_pinned",
+        value=pinned,
+        actions=(Action.PIN, Action.UNPIN),
+        reason=reason,
+    )
     return thread
 
 
@@ -184,9 +198,14 @@ def thread_merge(*, source: Thread, target: Thread, by, reason: str = "") -> Thr
     recount_thread(source)
     recount_thread(target)
     log(
-        Action.MERGE, actor=by, thread=target, reason=reason, source=source.pk,
-        title=source.title, official_carried_over=carried_official,
-    )  # fmt: skip
+        Action.MERGE,
+        actor=by,
+        thread=target,
+        reason=reason,
+        source=source.pk,
+        title=source.title,
+        official_carried_over=carried_official,
+    )
     changed(source.pk)
     changed(target.pk)
     return target

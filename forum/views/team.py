@@ -115,26 +115,32 @@ def moderate_thread(request, pk: int):
                 reason.is_valid()
                 set_flag, argument, value = FLAG_ACTIONS[action]
                 set_flag(
-                    thread=thread, by=user, reason=reason.cleaned_data.get("reason", ""),
+                    thread=thread,
+                    by=user,
+                    reason=reason.cleaned_data.get("reason", ""),
                     **{argument: value},
-                )  # fmt: skip
+                )
                 return redirect(thread)
             if action == "move":
                 move_form = MoveForm(request.POST)
                 if move_form.is_valid():
                     services.thread_move(
-                        thread=thread, board=move_form.cleaned_data["board"], by=user,
+                        thread=thread,
+                        board=move_form.cleaned_data["board"],
+                        by=user,
                         reason=move_form.cleaned_data["reason"],
-                    )  # fmt: skip
+                    )
                     messages.success(request, _("The thread was moved."))
                     return redirect(thread)
             if action == "merge":
                 merge_form = MergeForm(request.POST)
                 if merge_form.is_valid():
                     target = services.thread_merge(
-                        source=thread, target=merge_form.cleaned_data["target"], by=user,
+                        source=thread,
+                        target=merge_form.cleaned_data["target"],
+                        by=user,
                         reason=merge_form.cleaned_data["reason"],
-                    )  # fmt: skip
+                    )
                     messages.success(request, _("The threads were merged."))
                     return redirect(target)
         except ValidationError as exc:

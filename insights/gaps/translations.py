@@ -105,11 +105,16 @@ def _stale(language: str, period: Period) -> list[_Copy]:
         .filter(readers__gt=0)
         .order_by("-readers", "page_id")
         .values_list(
-            "page_id", "page__locale__language_code", "readers", "source_page_id",
-            "source_page__title", "source_page__last_published_at",
-            "source_page__translation_key", "source_page__locale_id",
+            "page_id",
+            "page__locale__language_code",
+            "readers",
+            "source_page_id",
+            "source_page__title",
+            "source_page__last_published_at",
+            "source_page__translation_key",
+            "source_page__locale_id",
         )[:ROWS_PER_KIND]
-    )  # fmt: skip
+    )
     sources = TranslationSource.objects.filter(object_id__in={row[6] for row in found})
     sync = {
         (key, locale): reverse("wagtail_localize:update_translations", args=[pk])
@@ -124,7 +129,7 @@ def _stale(language: str, period: Period) -> list[_Copy]:
             title,
             sync.get((key, source_locale)) or edit_url(pk),
             published,
-        )  # fmt: skip
+        )
         for pk, code, readers, source, title, published, key, source_locale in found
     ]
 

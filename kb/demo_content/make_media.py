@@ -39,8 +39,9 @@ def slide(size, heading: str, body: str = "", number: str = "") -> Image.Image:
     y = int(90 * scale)
     if number:
         draw.ellipse((margin, y, margin + 90 * scale, y + 90 * scale), fill=BLUE)
-        draw.text((margin + 45 * scale, y + 45 * scale), number, font=title_font, fill=WHITE,
-                  anchor="mm")  # fmt: skip
+        draw.text(
+            (margin + 45 * scale, y + 45 * scale), number, font=title_font, fill=WHITE, anchor="mm"
+        )
         y += int(130 * scale)
     colour = WHITE if not body else INK
     for line in textwrap.wrap(heading, width=34):
@@ -50,8 +51,12 @@ def slide(size, heading: str, body: str = "", number: str = "") -> Image.Image:
     for line in textwrap.wrap(body, width=56)[:8]:
         draw.text((margin, y), line, font=body_font, fill=INK)
         y += int(50 * scale)
-    draw.text((margin, height - int(70 * scale)), "Nordlicht · Help Center", font=body_font,
-              fill=(200, 215, 235) if not body else (120, 130, 140))  # fmt: skip
+    draw.text(
+        (margin, height - int(70 * scale)),
+        "Nordlicht · Help Center",
+        font=body_font,
+        fill=(200, 215, 235) if not body else (120, 130, 140),
+    )
     return image
 
 
@@ -68,8 +73,8 @@ def make(article: dict, language: str) -> float:
         narration = tmp / "narration.wav"
         script = " ".join(text["transcript"])
         run("espeak-ng", "-v", VOICES[language], "-s", "150", "-w", str(narration), script)
-        seconds = float(run("ffprobe", "-v", "error", "-show_entries", "format=duration",
-                            "-of", "csv=p=0", str(narration)))  # fmt: skip
+        probe = ("-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0")
+        seconds = float(run("ffprobe", *probe, str(narration)))
         slides = [slide((640, 360), text["title"])] + [
             slide((640, 360), step["title"], step["text"], str(n))
             for n, step in enumerate(text["steps"], start=1)

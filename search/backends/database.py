@@ -232,11 +232,13 @@ class DatabaseBackend(SearchBackend):
                         changed.append(row)
         SearchTerm.objects.bulk_update(changed, ["display"], batch_size=1000)
         SearchTerm.objects.bulk_create(
-            [SearchTerm(language=lang, term=term, display=display)
-             for (lang, term), display in best.items()],
+            [
+                SearchTerm(language=lang, term=term, display=display)
+                for (lang, term), display in best.items()
+            ],
             ignore_conflicts=True,
             batch_size=1000,
-        )  # fmt: skip
+        )
 
     def _remember_terms(self, documents) -> None:
         self._store_spellings(self._spellings(documents))

@@ -233,9 +233,13 @@ def search_body(query: Query, *, timeout_ms: int) -> dict:
         )
         bucket.bucket("values", "terms", field=facet, size=FACET_SIZE)
     search = search.highlight_options(
-        encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"], number_of_fragments=1,
-        fragment_size=220, no_match_size=0,
-    )  # fmt: skip
+        encoder="html",
+        pre_tags=["<mark>"],
+        post_tags=["</mark>"],
+        number_of_fragments=1,
+        fragment_size=220,
+        no_match_size=0,
+    )
     search = search.highlight("title", number_of_fragments=0)
     search = search.highlight("question", "body")
     search = search.source(excludes=HIT_SOURCE_EXCLUDES)

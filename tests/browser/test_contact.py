@@ -18,9 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def refund_answer(help_center):
     topic = TopicPageFactory(parent=help_center["tr"], title="İade", slug="iade")
     FaqPageFactory(
-        parent=topic, title="Para iadesi soruları", slug="para-iadesi",
+        parent=topic,
+        title="Para iadesi soruları",
+        slug="para-iadesi",
         items=faq_items(("Para iadem ne zaman yatar?", "İade onaylandıktan sonra 5 iş günü.")),
-    )  # fmt: skip
+    )
     index_everything()
 
 

@@ -47,9 +47,11 @@ def test_search_from_the_header(page, help_center):
 
     topic = TopicPageFactory(parent=help_center["de"], title="Hilfe", slug="hilfe")
     FaqPageFactory(
-        parent=topic, title="Häufige Fragen", slug="fragen",
+        parent=topic,
+        title="Häufige Fragen",
+        slug="fragen",
         items=faq_items(("Wie kann ich helfen?", "Indem du fragst.")),
-    )  # fmt: skip
+    )
     index_everything()
     page.goto("/de/")
     page.locator("#hero-search-input").fill("helfen")

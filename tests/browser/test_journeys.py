@@ -22,10 +22,12 @@ def return_policy(help_center):
     """A Turkish return policy in its second version: the period went from 14 to 30 days."""
     topic = TopicPageFactory(parent=help_center["tr"], title="İade", slug="iade")
     policy = PolicyPageFactory(
-        parent=topic, title="İade süresi ve koşulları", slug="iade-suresi",
+        parent=topic,
+        title="İade süresi ve koşulları",
+        slug="iade-suresi",
         intro="Ürünü nasıl ve ne zamana kadar iade edebilirsiniz.",
         body=policy_sections(("İade süresi", "Ürünü 14 gün içinde iade edebilirsiniz.")),
-    )  # fmt: skip
+    )
     policy.body = policy_sections(("İade süresi", "Ürünü 30 gün içinde iade edebilirsiniz."))
     policy.change_note = "İade süresi 14 günden 30 güne çıktı."
     policy.save_revision().publish()
@@ -80,9 +82,11 @@ def test_a_customer_who_found_nothing_asks_in_german_and_accepts_the_answer(
 
     topic = TopicPageFactory(parent=help_center["de"], title="Rücksendung", slug="rueck")
     FaqPageFactory(
-        parent=topic, title="Fragen zur Rücksendung", slug="fragen",
+        parent=topic,
+        title="Fragen zur Rücksendung",
+        slug="fragen",
         items=faq_items(("Wie funktioniert die Rücksendung?", "Drucke das Rücksendeetikett.")),
-    )  # fmt: skip
+    )
     BoardFactory(name="Rücksendung", slug="ruecksendung")
     email = f"frage-{page.width_name}@example.com"
     mail.outbox.clear()

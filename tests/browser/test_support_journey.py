@@ -27,15 +27,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def damaged_parcel_answers(help_center):
     topic = TopicPageFactory(parent=help_center["tr"], title="Kargo", slug="kargo")
     FaqPageFactory(
-        parent=topic, title="Hasarlı kargo", slug="hasarli-kargo",
-        items=faq_items(("Kargom hasarlı geldi, ne yapmalıyım?",
-                         "Kutunun fotoğrafını çekin ve bize yazın.")),
-    )  # fmt: skip
+        parent=topic,
+        title="Hasarlı kargo",
+        slug="hasarli-kargo",
+        items=faq_items(
+            ("Kargom hasarlı geldi, ne yapmalıyım?", "Kutunun fotoğrafını çekin ve bize yazın.")
+        ),
+    )
     FaqPageFactory(
-        parent=topic, title="Hasarlı ürün iadesi", slug="hasarli-urun-iadesi",
-        items=faq_items(("Hasarlı ürünü nasıl iade ederim?",
-                         "İade formunu doldurun; kargo ücretsizdir.")),
-    )  # fmt: skip
+        parent=topic,
+        title="Hasarlı ürün iadesi",
+        slug="hasarli-urun-iadesi",
+        items=faq_items(
+            ("Hasarlı ürünü nasıl iade ederim?", "İade formunu doldurun; kargo ücretsizdir.")
+        ),
+    )
     index_everything()
 
 

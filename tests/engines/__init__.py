@@ -132,9 +132,17 @@ def emulator(data_dir: Path, *, port: int = 0) -> Service:
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     argv = [
-        _emulator_executable(), "start", "--only", "elasticsearch", "--host", "127.0.0.1",
-        "--elasticsearch-port", str(port), "--data-dir", str(data_dir),
-    ]  # fmt: skip
+        _emulator_executable(),
+        "start",
+        "--only",
+        "elasticsearch",
+        "--host",
+        "127.0.0.1",
+        "--elasticsearch-port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+    ]
     return Service(
         "noida-db", argv, dict(os.environ), data_dir / "server.log", f"http://127.0.0.1:{port}"
     )
@@ -158,13 +166,24 @@ def opensearch(home: Path, *, port: int = 0, heap: str = OPENSEARCH_HEAP) -> Ser
     home.mkdir(parents=True, exist_ok=True)
     classpath = f"{TARGET / 'classes'}{os.pathsep}{TARGET / 'lib' / '*'}"
     argv = [
-        shutil.which("java") or "java", f"-Xms{heap}", f"-Xmx{heap}",
+        shutil.which("java") or "java",
+        f"-Xms{heap}",
+        f"-Xmx{heap}",
         # A test node: no time spent on a big JIT warm-up or a parallel collector.
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss1m",
-        "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",
-        "-Dlog4j2.formatMsgNoLookups=true", "-Dorg.apache.logging.log4j.level=WARN",
-        "-cp", classpath, "helpcenter.OpenSearchNode", str(port), str(free_port()), str(home),
-    ]  # fmt: skip
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-Xss1m",
+        "-Djava.awt.headless=true",
+        "-Dfile.encoding=UTF-8",
+        "-Dlog4j2.formatMsgNoLookups=true",
+        "-Dorg.apache.logging.log4j.level=WARN",
+        "-cp",
+        classpath,
+        "helpcenter.OpenSearchNode",
+        str(port),
+        str(free_port()),
+        str(home),
+    ]
     return Service(
         "opensearch", argv, dict(os.environ), home / "node.log", f"http://127.0.0.1:{port}"
     )

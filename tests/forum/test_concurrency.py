@@ -122,9 +122,12 @@ def test_the_same_question_sent_three_times_at_once_is_stored_once():
     def send():
         with contextlib.suppress(services.DuplicatePost):
             services.thread_create(
-                board=board, author=member, title="Where is my parcel today?",
-                body="Tracking stopped.", language="en",
-            )  # fmt: skip
+                board=board,
+                author=member,
+                title="Where is my parcel today?",
+                body="Tracking stopped.",
+                language="en",
+            )
 
     run_together([send] * 3)
     assert Thread.objects.filter(title="Where is my parcel today?").count() == 1

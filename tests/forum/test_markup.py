@@ -30,10 +30,36 @@ PAYLOADS_FILE = Path(__file__).resolve().parent.parent / "data" / "xss_payloads.
 MIN_PAYLOADS = 150
 
 FORBIDDEN_ELEMENTS = frozenset(
-    {"script", "iframe", "object", "embed", "style", "link", "meta", "base", "form", "svg",
-     "math", "input", "button", "textarea", "select", "frame", "frameset", "applet",
-     "template", "noscript", "video", "audio", "source", "details", "marquee", "body", "html"}
-)  # fmt: skip
+    {
+        "script",
+        "iframe",
+        "object",
+        "embed",
+        "style",
+        "link",
+        "meta",
+        "base",
+        "form",
+        "svg",
+        "math",
+        "input",
+        "button",
+        "textarea",
+        "select",
+        "frame",
+        "frameset",
+        "applet",
+        "template",
+        "noscript",
+        "video",
+        "audio",
+        "source",
+        "details",
+        "marquee",
+        "body",
+        "html",
+    }
+)
 FORBIDDEN_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction", "action", "xlink:href"})
 URL_ATTRIBUTES = frozenset({"href", "src"})
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
@@ -359,10 +385,36 @@ def test_turkish_and_german_text_passes_through_unchanged():
 # Python-Markdown scan the rest of the paragraph: quadratic), nestings deeper than Python's
 # recursion allows, and the busiest inline syntax.
 HOSTILE_UNITS = [
-    "[", "![", "[a", "[](", "[a](", "![a](", "<x ", "<a href=x>", "[`", "- [", "> [",
-    "1. ", "> ", "*a", "**a", "***a", "_a_ ", "&", "&#91;", "`a`", "a  \n", "a\n", "\\[",
-    "`", "``[", "```\n[", "~~~\n<x ", "\\`[",  # code fences and spans, closed or not
-]  # fmt: skip
+    "[",
+    "![",
+    "[a",
+    "[](",
+    "[a](",
+    "![a](",
+    "<x ",
+    "<a href=x>",
+    "[`",
+    "- [",
+    "> [",
+    "1. ",
+    "> ",
+    "*a",
+    "**a",
+    "***a",
+    "_a_ ",
+    "&",
+    "&#91;",
+    "`a`",
+    "a  \n",
+    "a\n",
+    "\\[",
+    # code fences and spans, closed or not
+    "`",
+    "``[",
+    "```\n[",
+    "~~~\n<x ",
+    "\\`[",
+]
 
 
 def _realistic_post(size: int) -> str:
@@ -404,9 +456,19 @@ def test_no_text_of_the_longest_size_costs_much_more_than_a_real_post():
 
 @pytest.mark.parametrize(
     "prefix, unit",
-    [("", "["), ("", "!["), ("", "[]("), ("", "[a]("), ("", "<x "), ("", "[`"),
-     ("```\n", "["), ("`" * 200, "["), ("[" * 200, "`")],  # an unclosed fence, backtick runs
-)  # fmt: skip
+    [
+        ("", "["),
+        ("", "!["),
+        ("", "[]("),
+        ("", "[a]("),
+        ("", "<x "),
+        ("", "[`"),
+        # an unclosed fence, backtick runs
+        ("```\n", "["),
+        ("`" * 200, "["),
+        ("[" * 200, "`"),
+    ],
+)
 def test_link_and_html_openers_cost_in_proportion_to_their_number(prefix, unit):
     """Four times the text costs about four times the time, not sixteen (quadratic before):
     best of five runs each, and room for a busy machine."""

@@ -140,9 +140,12 @@ def test_board_watchers_hear_of_new_questions(
     client.post(reverse("forum:watch_board", kwargs={"slug": board.slug}))
     with django_capture_on_commit_callbacks(execute=True):
         services.thread_create(
-            board=board, author=UserFactory(), title="Is there a student discount?", body="?",
+            board=board,
+            author=UserFactory(),
+            title="Is there a student discount?",
+            body="?",
             language="en",
-        )  # fmt: skip
+        )
     assert [m.to for m in mailoutbox] == [[watcher.email]]
     assert "board" in mailoutbox[0].body
 

@@ -95,10 +95,8 @@ def _build(tag: str = "") -> dict:
     _thread(_at(1, 3, 15), "en", returns, asker)
     _thread(_at(1, 0, 8), "de", shipping, asker, [(moderator, 4 * H)], 0)
     # The asker's own reply is not an answer; the held one is not seen yet.
-    _thread(
-        _at(1, 4, 20), "de", shipping, asker,
-        [(asker, H), (staff, 2 * H, Visibility.HELD), (anna, 26 * H)],
-    )  # fmt: skip
+    answers = [(asker, H), (staff, 2 * H, Visibility.HELD), (anna, 26 * H)]
+    _thread(_at(1, 4, 20), "de", shipping, asker, answers)
     _thread(_at(1, 5, 11), "en", shipping, asker, [(boss, H / 2)])
     # Not listed by the forum, so not counted: hidden, and merged into another (hidden too).
     _thread(_at(1, 1, 10), "en", returns, asker, [(anna, H)], visibility=Visibility.HIDDEN)
@@ -360,13 +358,20 @@ def test_the_csv_holds_the_pages_numbers(client, known):
     assert sum(int(r["first answer by community"]) for r in places) == 3
     en_returns = next(r for r in places if (r["language"], r["board"]) == ("en", "returns"))
     assert (en_returns["first answer median (h)"], en_returns["answered within 24 h (%)"]) == (
-        "2.0", "50.0"
-    )  # fmt: skip
+        "2.0",
+        "50.0",
+    )
     assert en_returns["support requests"] == ""  # requests have no board
     table = {(p["language"], p["board"]): p["figures"] for p in page.context["places"]}
     assert [text for _m, text, _c, _t in table[("English", "Returns")]] == [
-        "4", "50 %", "2 h 0 min", "1 d 6 h", "50 %", "67 %", "2"
-    ]  # fmt: skip
+        "4",
+        "50 %",
+        "2 h 0 min",
+        "1 d 6 h",
+        "50 %",
+        "67 %",
+        "2",
+    ]
 
 
 def test_the_csv_follows_the_filters_and_xlsx_is_offered(client, known):
@@ -418,9 +423,15 @@ def _user(kind: str):
 
 @pytest.mark.parametrize(
     "kind, allowed",
-    [("anonymous", False), ("customer", False), ("editor", False),
-     ("support staff", True), ("forum moderator", True), ("superuser", True)],
-)  # fmt: skip
+    [
+        ("anonymous", False),
+        ("customer", False),
+        ("editor", False),
+        ("support staff", True),
+        ("forum moderator", True),
+        ("superuser", True),
+    ],
+)
 def test_only_the_team_reads_the_dashboard(client, help_center, kind, allowed):
     if kind != "anonymous":
         client.force_login(_user(kind))

@@ -392,9 +392,17 @@ def test_the_report_page_shows_the_rows_and_the_csv_holds_the_same(admin_client,
     assert export["Content-Disposition"] == 'attachment; filename="what-to-write-next.csv"'
     lines = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert lines[0] == [
-        "Customers", "What", "Why", "Language", "Kind of gap", "Action", "Action link",
-        "Link", "Closest article", "Closest article link",
-    ]  # fmt: skip
+        "Customers",
+        "What",
+        "Why",
+        "Language",
+        "Kind of gap",
+        "Action",
+        "Action link",
+        "Link",
+        "Closest article",
+        "Closest article link",
+    ]
     names = {c: translation.get_language_info(c)["name_translated"] for c in ("en", "tr", "de")}
     assert [[r[0], r[1], r[2], names[r[3]], r[5]] for r in lines[1:]] == [
         [row[0], row[1].split(" " + g.kind_label)[0], row[2], row[3], row[4]]

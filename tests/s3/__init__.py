@@ -67,10 +67,16 @@ def server(home: Path, *, port: int = 0) -> S3Server:
         encoding="utf-8",
     )
     argv = [
-        shutil.which("java") or "java", "-Xms64m", "-Xmx256m",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        shutil.which("java") or "java",
+        "-Xms64m",
+        "-Xmx256m",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
         f"-Dlogback.configurationFile={HERE / 'logback.xml'}",
-        "-cp", str(TARGET / "lib" / "*"), "org.gaul.s3proxy.Main",
-        "--properties", str(properties),
-    ]  # fmt: skip
+        "-cp",
+        str(TARGET / "lib" / "*"),
+        "org.gaul.s3proxy.Main",
+        "--properties",
+        str(properties),
+    ]
     return S3Server("s3proxy", argv, dict(os.environ), home / "s3proxy.log", url)

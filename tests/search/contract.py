@@ -84,9 +84,11 @@ class SearchContract:
 
     def test_a_german_compound_finds_the_page_that_spells_it_apart(self, content):
         FaqPageFactory(
-            parent=content["rueck"], title="Fragen zum Konto", slug="konto",
+            parent=content["rueck"],
+            title="Fragen zum Konto",
+            slug="konto",
             items=faq_items(("Keine Bestätigungs-E-Mail bekommen?", "Schau in den Spam-Ordner.")),
-        )  # fmt: skip
+        )
         index_everything()
         assert "Keine Bestätigungs-E-Mail bekommen?" in titles(
             self.search("Bestätigungsmail", "de")
@@ -96,14 +98,19 @@ class SearchContract:
 
     def test_a_title_with_the_query_words_side_by_side_ranks_first(self, content):
         FaqPageFactory(
-            parent=content["rueck"], title="Fragen zum Paket", slug="paket",
+            parent=content["rueck"],
+            title="Fragen zum Paket",
+            slug="paket",
             items=faq_items(
                 ("Paket beschädigt, Paket verloren?", "Paket kaputt? Fotografiere das Paket."),
-                ("Wo ist mein Paket?", "Die Sendungsverfolgung zeigt, wo die Sendung gerade "
-                 "unterwegs ist, sobald sie das Lager verlassen hat und beim Versanddienst "
-                 "angekommen ist."),
+                (
+                    "Wo ist mein Paket?",
+                    "Die Sendungsverfolgung zeigt, wo die Sendung gerade "
+                    "unterwegs ist, sobald sie das Lager verlassen hat und beim Versanddienst "
+                    "angekommen ist.",
+                ),
             ),
-        )  # fmt: skip
+        )
         index_everything()
         assert self.search("wo ist mein paket", "de").hits[0].title == "Wo ist mein Paket?"
 
@@ -193,13 +200,18 @@ class SearchContract:
 
     def test_drafts_and_private_pages_are_never_found(self, content):
         FaqPageFactory(
-            parent=content["returns"], title="Secret draft", slug="draft", publish=False,
+            parent=content["returns"],
+            title="Secret draft",
+            slug="draft",
+            publish=False,
             items=faq_items(("Zebracorn draft question?", "zebracorn")),
-        )  # fmt: skip
+        )
         private = FaqPageFactory(
-            parent=content["returns"], title="Private", slug="private",
+            parent=content["returns"],
+            title="Private",
+            slug="private",
             items=faq_items(("Zebracorn private question?", "zebracorn")),
-        )  # fmt: skip
+        )
         PageViewRestriction.objects.create(page=private, restriction_type="login")
         index_everything()
         assert not self.search("zebracorn").total
@@ -262,9 +274,12 @@ class SearchContract:
         author = UserFactory()
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             thread = services.thread_create(
-                board=BoardFactory(), author=author, title="Does the capybara fit in a box?",
-                body="asking for a friend", language="en",
-            )  # fmt: skip
+                board=BoardFactory(),
+                author=author,
+                title="Does the capybara fit in a box?",
+                body="asking for a friend",
+                language="en",
+            )
         assert callbacks, "indexing waits for the commit"
         assert self.search("capybara").total == 1
         moderator = in_group(UserFactory(), "Forum moderators")
@@ -276,15 +291,19 @@ class SearchContract:
         from search.models import Synonym
 
         PolicyPageFactory(
-            parent=content["returns"], title="Guarantee", slug="guarantee",
+            parent=content["returns"],
+            title="Guarantee",
+            slug="guarantee",
             body=policy_sections(("Money back", "Our money back promise lasts 30 days.")),
-        )  # fmt: skip
+        )
         index_everything()
         assert "Guarantee" not in titles(self.search("reimbursement"))
         PolicyPageFactory(
-            parent=content["returns"], title="Back pain chairs", slug="chairs",
+            parent=content["returns"],
+            title="Back pain chairs",
+            slug="chairs",
             body=policy_sections(("Chairs", "Good for your back.")),
-        )  # fmt: skip
+        )
         index_everything()
         Synonym.objects.create(language="en", terms="reimbursement, money back")
         found = titles(self.search("reimbursement"))

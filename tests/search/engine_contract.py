@@ -92,8 +92,10 @@ class EngineContract(SearchContract):
         entry = QueryLog.objects.get()
         assert (entry.query, entry.backend, entry.results) == ("refunds", self.engine, 2)
         assert client.get("/readyz").json()["search"] == {
-            "backend": self.engine, "reachable": True, "answering": self.engine,
-        }  # fmt: skip
+            "backend": self.engine,
+            "reachable": True,
+            "answering": self.engine,
+        }
         suggestions = client.get(reverse("search:suggest"), {"q": "ret"}).json()["suggestions"]
         assert "How do I return a parcel?" in [s["title"] for s in suggestions]
 
@@ -166,10 +168,16 @@ class EngineContract(SearchContract):
         from search.documents import Document
 
         documents = [
-            Document(key=f"t:{n}", source=f"thread:{n}", language="en", kind="thread",
-                     url=f"/t/{n}/", title=f"Umbrella stand number {n}")
+            Document(
+                key=f"t:{n}",
+                source=f"thread:{n}",
+                language="en",
+                kind="thread",
+                url=f"/t/{n}/",
+                title=f"Umbrella stand number {n}",
+            )
             for n in (1, 2)
-        ]  # fmt: skip
+        ]
         writers = [type(backend)(url=backend.url, prefix=backend.prefix) for _ in documents]
         errors: list[Exception] = []
         barrier = threading.Barrier(len(writers))
@@ -226,11 +234,16 @@ class EngineContract(SearchContract):
         the mapping gives them to (the lemma half is search.analysis, tested apart)."""
         index_everything()
         same = {
-            "tr": [("GARANTİ", "garanti"), ("garantiler", "garanti"), ("Zappos'un", "Zappos"),
-                   ("İADE", "iade"), ("IŞIK", "ışık")],
+            "tr": [
+                ("GARANTİ", "garanti"),
+                ("garantiler", "garanti"),
+                ("Zappos'un", "Zappos"),
+                ("İADE", "iade"),
+                ("IŞIK", "ışık"),
+            ],
             "de": [("Rücksendungen", "Rücksendung"), ("RÜCKSENDUNG", "rücksendung")],
             "en": [("returned parcels", "return parcel"), ("Refunds", "refund")],
-        }  # fmt: skip
+        }
         for language, pairs in same.items():
             for one, other in pairs:
                 assert tokens(backend, language, one, field="title") == tokens(

@@ -53,8 +53,10 @@ def test_lemmas_keep_accents_for_display():
 def test_plain_words_keep_stop_words_and_drop_accents():
     assert analysis.plain_words("Wo ist mein Paket?", "de") == ["wo", "ist", "mein", "paket"]
     assert analysis.plain_words("Kargom nerede, İSTANBUL", "tr") == [
-        "kargom", "nerede", "istanbul",
-    ]  # fmt: skip
+        "kargom",
+        "nerede",
+        "istanbul",
+    ]
 
 
 def test_a_query_of_stop_words_only_keeps_them():

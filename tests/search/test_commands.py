@@ -35,8 +35,14 @@ def test_reconcile_restores_missing_documents_and_removes_strays(content, settin
     from forum.models import Thread
 
     Thread.objects.filter(title="Parcel lost in transit").update(title="Parcel lost at the depot")
-    SearchDocument.objects.create(key="thread:999999", source="thread:999999", language="en",
-                                  kind="thread", title="Gone", url="/x")  # fmt: skip
+    SearchDocument.objects.create(
+        key="thread:999999",
+        source="thread:999999",
+        language="en",
+        kind="thread",
+        title="Gone",
+        url="/x",
+    )
     output = run("reconcile")
     assert "database: 2 updated, 1 removed" in output
     assert SearchDocument.objects.count() == total

@@ -65,11 +65,23 @@ def test_the_vocabulary_keeps_the_accented_spelling_whatever_came_first(order):
     from search.models import SearchTerm
 
     documents = [
-        Document(key="t:1", source="thread:1", language="de", kind="thread", url="/t/1/",
-                 title="Ruecksendung verloren"),
-        Document(key="p:1", source="page:1", language="de", kind="faq", url="/p/1/",
-                 title="Die Rücksendung"),
-    ]  # fmt: skip
+        Document(
+            key="t:1",
+            source="thread:1",
+            language="de",
+            kind="thread",
+            url="/t/1/",
+            title="Ruecksendung verloren",
+        ),
+        Document(
+            key="p:1",
+            source="page:1",
+            language="de",
+            kind="faq",
+            url="/p/1/",
+            title="Die Rücksendung",
+        ),
+    ]
     backend = DatabaseBackend()
     for n in order:
         backend.index([documents[n]])
@@ -77,15 +89,32 @@ def test_the_vocabulary_keeps_the_accented_spelling_whatever_came_first(order):
     assert SearchTerm.objects.filter(language="de", term="rucksendung").count() == 1
 
 
-def _document(n: int, *, title: str, question: str = "", body: str = "", language="en",
-              kind="faq", topic="", solved=False):  # fmt: skip
+def _document(
+    n: int,
+    *,
+    title: str,
+    question: str = "",
+    body: str = "",
+    language="en",
+    kind="faq",
+    topic="",
+    solved=False,
+):
     from search.documents import Document
 
     return Document(
-        key=f"t:{language}:{n}", source=f"thread:{language}{n}", language=language, kind=kind,
-        url=f"/{language}/t/{n}/", title=title, question=question, body=body, topic=topic,
-        topic_title=topic.title(), solved=solved,
-    )  # fmt: skip
+        key=f"t:{language}:{n}",
+        source=f"thread:{language}{n}",
+        language=language,
+        kind=kind,
+        url=f"/{language}/t/{n}/",
+        title=title,
+        question=question,
+        body=body,
+        topic=topic,
+        topic_title=topic.title(),
+        solved=solved,
+    )
 
 
 @pytest.fixture
@@ -100,14 +129,30 @@ def many_matches(monkeypatch):
     monkeypatch.setattr(database, "WINDOW", 4)
     filler = "some words about an order and its delivery"
     documents = [
-        *[_document(n, title=f"Parcel question {n}", body=filler, kind="video" if n == 0 else "faq")
-          for n in range(3)],
-        *[_document(10 + n, title=f"Other {n}", question=f"where is the parcel {n}", body=filler,
-                    kind="thread", topic="delivery", solved=n == 0) for n in range(3)],
-        *[_document(20 + n, title=f"Unrelated {n}", body=f"{filler} and a parcel {n}")
-          for n in range(6)],
+        *[
+            _document(
+                n, title=f"Parcel question {n}", body=filler, kind="video" if n == 0 else "faq"
+            )
+            for n in range(3)
+        ],
+        *[
+            _document(
+                10 + n,
+                title=f"Other {n}",
+                question=f"where is the parcel {n}",
+                body=filler,
+                kind="thread",
+                topic="delivery",
+                solved=n == 0,
+            )
+            for n in range(3)
+        ],
+        *[
+            _document(20 + n, title=f"Unrelated {n}", body=f"{filler} and a parcel {n}")
+            for n in range(6)
+        ],
         *[_document(30 + n, title=f"Parcel {n}", language="de") for n in range(2)],
-    ]  # fmt: skip
+    ]
     backend = DatabaseBackend()
     backend.index(documents)
     return backend
@@ -161,9 +206,12 @@ def test_under_the_limit_everything_is_exact(many_matches, monkeypatch):
 
 @pytest.mark.parametrize(
     ("language", "says"),
-    [("en", "More than 6 results for"), ("de", "Mehr als 6 Ergebnisse für"),
-     ("tr", "6 üzeri sonuç")],
-)  # fmt: skip
+    [
+        ("en", "More than 6 results for"),
+        ("de", "Mehr als 6 Ergebnisse für"),
+        ("tr", "6 üzeri sonuç"),
+    ],
+)
 def test_the_page_says_a_bounded_count_is_one(client, settings, many_matches, language, says):
     """ "More than 6 results" and "(2+)" on the page, in the visitor's language, never a
     number that reads as exact."""
@@ -195,17 +243,21 @@ def test_the_tiers_miss_no_match_whose_words_are_split_between_title_and_questio
 
     monkeypatch.setattr(database, "COUNT_LIMIT", 1)
     backend = DatabaseBackend()
-    backend.index([
-        _document(1, title="How is furniture brought", question="delivery takes two men"),
-        _document(2, title="Furniture delivery"),
-        _document(3, title="Other", body="furniture and its delivery"),
-        _document(4, title="Delivery only", question="nothing else"),
-    ])  # fmt: skip
+    backend.index(
+        [
+            _document(1, title="How is furniture brought", question="delivery takes two men"),
+            _document(2, title="Furniture delivery"),
+            _document(3, title="Other", body="furniture and its delivery"),
+            _document(4, title="Delivery only", question="nothing else"),
+        ]
+    )
     found = backend.search(_query(terms=["furniture", "delivery"]))
     assert found.total_exact is False
     assert [hit.title for hit in found.hits] == [
-        "Furniture delivery", "How is furniture brought", "Other"
-    ]  # fmt: skip
+        "Furniture delivery",
+        "How is furniture brought",
+        "Other",
+    ]
 
 
 def test_suggestions_put_articles_first_then_shorter_titles_and_order_a_bounded_few(

@@ -49,8 +49,10 @@ def test_each_language_gets_its_own_analyzer_and_lemma_fields(backend, language)
     assert props["title_suggest"]["analyzer"] == "suggest_index"
     analysis = body["settings"]["analysis"]
     assert analysis["analyzer"]["lemmas"] == {
-        "type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"],
-    }  # fmt: skip
+        "type": "custom",
+        "tokenizer": "whitespace",
+        "filter": ["lowercase"],
+    }
     assert analysis["filter"]["suggest_ngrams"] == {
         "type": "edge_ngram",
         "min_gram": 2,
@@ -71,8 +73,13 @@ def test_query_body_boosts_fields_filters_and_highlights_safely(backend):
     first_term = text["bool"]["must"][0]["bool"]["should"][0]["multi_match"]
     assert first_term["query"] == "iade"
     assert first_term["fields"] == [
-        "title^6", "title_terms^6", "question^3", "question_terms^3", "body^1", "body_terms^1",
-    ]  # fmt: skip
+        "title^6",
+        "title_terms^6",
+        "question^3",
+        "question_terms^3",
+        "body^1",
+        "body_terms^1",
+    ]
     assert first_term["fuzziness"] == "AUTO"
     # The filters narrow the hits, not the facets: a post_filter.
     assert body["post_filter"] == {"bool": {"filter": [{"term": {"kind": "faq"}}]}}
@@ -92,9 +99,12 @@ def test_query_body_boosts_fields_filters_and_highlights_safely(backend):
 
 def test_compound_parts_and_title_pairs_in_the_query_body(backend):
     query = Query(
-        language="de", terms=["ratenkauf"], parts={"ratenkauf": ["raten", "kaufen"]},
-        title_pairs=["wo ist"], term_pairs=["raten kaufen"],
-    )  # fmt: skip
+        language="de",
+        terms=["ratenkauf"],
+        parts={"ratenkauf": ["raten", "kaufen"]},
+        title_pairs=["wo ist"],
+        term_pairs=["raten kaufen"],
+    )
     body = backend.search_body(query)["query"]["bool"]
     alternatives = body["must"][0]["bool"]["must"][0]["bool"]["should"]
     assert alternatives[0]["multi_match"]["query"] == "ratenkauf"
@@ -105,9 +115,10 @@ def test_compound_parts_and_title_pairs_in_the_query_body(backend):
     } in body["should"]
     assert {
         "constant_score": {
-            "filter": {"match_phrase": {"title_terms": "raten kaufen"}}, "boost": 0.5,
+            "filter": {"match_phrase": {"title_terms": "raten kaufen"}},
+            "boost": 0.5,
         }
-    } in body["should"]  # fmt: skip
+    } in body["should"]
 
 
 def test_query_never_carries_the_visitors_syntax(backend):
@@ -154,9 +165,12 @@ def test_a_save_never_fails_when_the_engine_is_down(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             thread = services.thread_create(
-                board=BoardFactory(), author=UserFactory(), title="Is the engine down today?",
-                body="just asking", language="en",
-            )  # fmt: skip
+                board=BoardFactory(),
+                author=UserFactory(),
+                title="Is the engine down today?",
+                body="just asking",
+                language="en",
+            )
         assert thread.pk
         # The database's own index still has it, so the fallback finds it.
         assert SearchDocument.objects.filter(key=f"thread:{thread.pk}").exists()
@@ -172,12 +186,15 @@ def test_a_save_never_fails_when_the_engine_is_down(
         ({"OPENSEARCH_URL": "http://os:9200"}, "opensearch"),
         ({"SEARCH_ENGINE": "database", "OPENSEARCH_URL": "http://os:9200"}, "database"),
         (
-            {"SEARCH_ENGINE": "opensearch", "OPENSEARCH_URL": "http://os:9200",
-             "ELASTICSEARCH_URL": "http://es:9200"},
+            {
+                "SEARCH_ENGINE": "opensearch",
+                "OPENSEARCH_URL": "http://os:9200",
+                "ELASTICSEARCH_URL": "http://es:9200",
+            },
             "opensearch",
         ),
     ],
-)  # fmt: skip
+)
 def test_the_engine_is_chosen_by_setting_or_by_the_url_given(settings, env, engine):
     settings.SEARCH_ENGINE = env.get("SEARCH_ENGINE", "")
     settings.ELASTICSEARCH_URL = env.get("ELASTICSEARCH_URL", "")

@@ -135,8 +135,12 @@ def test_the_report_counts_spellings_search_treats_as_one_as_one_query(client, c
     for query in ("İADE", "IADE", "iade", "iade", "Kargo"):
         client.get("/tr/search/", {"q": query})
     assert sorted(QueryLog.objects.values_list("query", flat=True)) == [
-        "iade", "iade", "iade", "kargo", "ıade"
-    ]  # fmt: skip
+        "iade",
+        "iade",
+        "iade",
+        "kargo",
+        "ıade",
+    ]
     top = {row["query"]: row["searches"] for row in reports.top_queries(language="tr")}
     assert top == {"iade": 4, "kargo": 1}
 

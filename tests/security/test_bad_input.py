@@ -39,11 +39,41 @@ HOSTILE_VALUES = {
 }
 # Every field name our forms, allauth's and the actions read.
 FIELDS = [
-    "body", "title", "reason", "id", "action", "display_name", "language", "board", "tags",
-    "helpful", "comment", "email", "password", "password1", "password2", "login", "q",
-    "value", "vote", "note", "target", "thread", "kind", "quote", "next", "days", "until",
-    "notify", "official", "code", "key", "oldpassword", "remember", "altcha",
-]  # fmt: skip
+    "body",
+    "title",
+    "reason",
+    "id",
+    "action",
+    "display_name",
+    "language",
+    "board",
+    "tags",
+    "helpful",
+    "comment",
+    "email",
+    "password",
+    "password1",
+    "password2",
+    "login",
+    "q",
+    "value",
+    "vote",
+    "note",
+    "target",
+    "thread",
+    "kind",
+    "quote",
+    "next",
+    "days",
+    "until",
+    "notify",
+    "official",
+    "code",
+    "key",
+    "oldpassword",
+    "remember",
+    "altcha",
+]
 
 
 def _no_server_error(response, what: str) -> None:

@@ -170,10 +170,14 @@ def _build_world(payloads: list[str]) -> dict:
     Subscription.objects.bulk_create(Subscription(user=watcher, thread=t) for t in threads)
     reporter = UserFactory(profile="Reporter")
     Report.objects.bulk_create(
-        Report(post_id=reply_of_payload[n], reporter=reporter, reason=Report.Reason.OTHER,
-               note=stored(payload).strip()[:NOTE_MAX])  # as forum.services.post_report keeps it
+        Report(
+            post_id=reply_of_payload[n],
+            reporter=reporter,
+            reason=Report.Reason.OTHER,
+            note=stored(payload).strip()[:NOTE_MAX],  # as forum.services.post_report keeps it
+        )
         for n, payload in enumerate(payloads)
-    )  # fmt: skip
+    )
 
     # Articles whose readers leave comments (the admin lists 200 comments an article).
     home = HelpCenterPage.objects.get(depth=2, locale__language_code="en")
@@ -184,10 +188,15 @@ def _build_world(payloads: list[str]) -> dict:
         for n in (1, 2)
     ]
     ArticleFeedback.objects.bulk_create(
-        ArticleFeedback(page=articles[n // half], helpful=False, reason="other",
-                        comment=clean_comment(stored(payload)), session_key=f"xss-{n}")
+        ArticleFeedback(
+            page=articles[n // half],
+            helpful=False,
+            reason="other",
+            comment=clean_comment(stored(payload)),
+            session_key=f"xss-{n}",
+        )
         for n, payload in enumerate(payloads)
-    )  # fmt: skip
+    )
     calm_article = FaqPageFactory(parent=topic, title="Delivery basics", slug="delivery-basics")
     ArticleFeedback.objects.create(
         page=calm_article, helpful=False, reason="other", comment=HARMLESS, session_key="calm"
@@ -197,9 +206,12 @@ def _build_world(payloads: list[str]) -> dict:
     german_home = HelpCenterPage.objects.get(depth=2, locale__language_code="de")
     german_topic = TopicPageFactory(parent=german_home, title="Rücksendung", slug="ruecksendung")
     german = FaqPageFactory(
-        parent=german_topic, title="Rücksendung", slug="fragen", intro="Rücksendung.",
+        parent=german_topic,
+        title="Rücksendung",
+        slug="fragen",
+        intro="Rücksendung.",
         items=faq_items(("Rücksendung?", "Rücksendung.")),
-    )  # fmt: skip
+    )
     update_source.call(page_source(german.pk))
 
     return {

@@ -87,13 +87,20 @@ def test_footer_links_and_contact_channels_are_in_the_readers_language(help_cent
         locale=turkish, translation_key=link.translation_key, label="Gizlilik", url="/tr/gizlilik/"
     )
     phone = ContactChannel.objects.create(
-        locale=english, kind="phone", label="Call us", value="+49 30 1234 5678",
+        locale=english,
+        kind="phone",
+        label="Call us",
+        value="+49 30 1234 5678",
         hours="Monday to Friday, 9:00 to 18:00",
-    )  # fmt: skip
+    )
     ContactChannel.objects.create(
-        locale=turkish, translation_key=phone.translation_key, kind="phone",
-        label="Bizi arayın", value="+49 30 1234 5678", hours="Pazartesi-Cuma, 9.00-18.00",
-    )  # fmt: skip
+        locale=turkish,
+        translation_key=phone.translation_key,
+        kind="phone",
+        label="Bizi arayın",
+        value="+49 30 1234 5678",
+        hours="Pazartesi-Cuma, 9.00-18.00",
+    )
     other_site = Site.objects.create(hostname="other.example", root_page_id=help_center["en"].pk)
     FooterLink.objects.create(locale=english, label="Other shop only", url="/", site=other_site)
 
@@ -171,9 +178,11 @@ def test_home_has_one_search_topic_cards_with_counts_and_the_way_to_a_person(hel
     FaqPageFactory(parent=topic, title="Delivery costs", slug="costs")
     HomePromotedArticle.objects.create(home=help_center["en"], article=first, sort_order=0)
     ContactChannel.objects.create(
-        locale=Locale.objects.get(language_code="en"), kind="email", label="E-mail us",
+        locale=Locale.objects.get(language_code="en"),
+        kind="email",
+        label="E-mail us",
         value="help@shop.example",
-    )  # fmt: skip
+    )
     page = Client().get("/en/").content.decode()
     assert page.count('role="search"') == 1  # the home's own, no second box in the header
     assert "icons.svg#truck" in page
@@ -206,9 +215,17 @@ def test_staff_add_a_footer_link_and_a_contact_channel_in_the_admin_and_pages_sh
     client.get("/en/")  # the brand is cached now
     for model, fields in (
         (FooterLink, {"label": "Impressum", "url": "/en/imprint/", "sort_order": "1"}),
-        (ContactChannel, {"kind": "phone", "label": "Call us", "value": "+49 30 1234 5678",
-                          "hours": "Mo-Fr 9-18", "sort_order": "0"}),
-    ):  # fmt: skip
+        (
+            ContactChannel,
+            {
+                "kind": "phone",
+                "label": "Call us",
+                "value": "+49 30 1234 5678",
+                "hours": "Mo-Fr 9-18",
+                "sort_order": "0",
+            },
+        ),
+    ):
         listing = reverse(f"wagtailsnippets_site_config_{model._meta.model_name}:list")
         assert client.get(listing).status_code == 200
         add = reverse(f"wagtailsnippets_site_config_{model._meta.model_name}:add")

@@ -60,9 +60,11 @@ def test_search_finds_an_article_by_its_title(client, help_center):
 
     topic = TopicPageFactory(parent=help_center["de"], title="Hilfe", slug="hilfe")
     FaqPageFactory(
-        parent=topic, title="Häufige Fragen", slug="fragen",
+        parent=topic,
+        title="Häufige Fragen",
+        slug="fragen",
         items=faq_items(("Wie kann ich helfen?", "Indem du fragst.")),
-    )  # fmt: skip
+    )
     index_everything()
     html = client.get("/de/search/", {"q": "helfen"}).content.decode()
     assert "Wie kann ich <mark>helfen</mark>?" in html

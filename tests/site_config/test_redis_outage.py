@@ -39,12 +39,23 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.directory), "--save", "", "--appendonly", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-        )  # fmt: skip
+        )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + 10
         while True:
@@ -156,9 +167,12 @@ def test_members_post_while_redis_is_down_and_limits_hold_again_once_it_is_back(
 
     def ask(n: int):
         return forum_services.thread_create(
-            board=board, author=member, title=f"Question {n} about my parcel",
-            body=f"Where is parcel number {n}?", language="en",
-        )  # fmt: skip
+            board=board,
+            author=member,
+            title=f"Question {n} about my parcel",
+            body=f"Where is parcel number {n}?",
+            language="en",
+        )
 
     production_cache.stop()
     for n in range(3):  # over the limit of one a minute: nothing is counting

@@ -18,8 +18,14 @@ def test_every_job_runs_a_command_that_exists():
 
 def test_the_jobs_the_site_needs_are_scheduled():
     names = {job.name for job in schedule.JOBS}
-    assert {"publish_scheduled", "flush_views", "support_due_warnings", "clear_sessions",
-            "support_retention", "search_reconcile"} <= names  # fmt: skip
+    assert {
+        "publish_scheduled",
+        "flush_views",
+        "support_due_warnings",
+        "clear_sessions",
+        "support_retention",
+        "search_reconcile",
+    } <= names
 
 
 @pytest.mark.django_db

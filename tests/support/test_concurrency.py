@@ -19,9 +19,13 @@ pytestmark = [
 
 def _send(visit: str, email: str = "kunde@example.com"):
     return services.request_create(
-        site=None, subject="Refund", body="Where is it?", email=email, language="de",
+        site=None,
+        subject="Refund",
+        body="Where is it?",
+        email=email,
+        language="de",
         visit_key=visit,
-    )  # fmt: skip
+    )
 
 
 def test_the_same_form_sent_four_times_at_once_is_one_request():
@@ -47,9 +51,13 @@ def test_the_same_email_delivered_three_times_at_once_is_one_message():
 
     now = timezone.now()
     request = Request.objects.create(
-        reference="HC-7KQ4-9M2P", email="jane.customer@gmail.com", language="en",
-        subject="Parcel", confirmed_at=now, first_response_due=now + timedelta(hours=4),
-    )  # fmt: skip
+        reference="HC-7KQ4-9M2P",
+        email="jane.customer@gmail.com",
+        language="en",
+        subject="Parcel",
+        confirmed_at=now,
+        first_response_due=now + timedelta(hours=4),
+    )
     message = raw("gmail_reply_en.eml")
     outcomes = []
     run_together([lambda: outcomes.append(inbound.receive_raw(message).action) for _ in range(3)])
@@ -68,9 +76,14 @@ def test_a_reply_waiting_on_an_erasure_is_not_kept_on_the_erased_request():
 
     now = timezone.now()
     request = Request.objects.create(
-        reference="HC-ERAS-0001", email="kunde@example.com", language="de", subject="x",
-        confirmed_at=now, first_response_due=now + timedelta(hours=4), status="solved",
-    )  # fmt: skip
+        reference="HC-ERAS-0001",
+        email="kunde@example.com",
+        language="de",
+        subject="x",
+        confirmed_at=now,
+        first_response_due=now + timedelta(hours=4),
+        status="solved",
+    )
 
     results = []
 

@@ -48,9 +48,11 @@ def _send(client, language="en", **fields):
 def refund_article(help_center):
     topic = TopicPageFactory(parent=help_center["en"], title="Refunds", slug="refunds")
     faq = FaqPageFactory(
-        parent=topic, title="Refund questions", slug="refund-faq",
+        parent=topic,
+        title="Refund questions",
+        slug="refund-faq",
         items=faq_items(("My refund has not arrived", "Refunds take up to 10 days.")),
-    )  # fmt: skip
+    )
     index_everything()
     return faq
 

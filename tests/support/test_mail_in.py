@@ -353,39 +353,64 @@ def _postmark_payload() -> dict:
         "FromName": "Jane Customer",
         "MessageStream": "inbound",
         "From": "jane.customer@gmail.com",
-        "FromFull": {"Email": "jane.customer@gmail.com", "Name": "Jane Customer",
-                     "MailboxHash": ""},
-        "To": f"\"Nordlicht Help\" <{signed_address()}>",
-        "ToFull": [{"Email": signed_address(), "Name": "Nordlicht Help",
-                    "MailboxHash": mail_ids.signed(REFERENCE)}],
-        "Cc": "", "CcFull": [], "Bcc": "", "BccFull": [],
+        "FromFull": {
+            "Email": "jane.customer@gmail.com",
+            "Name": "Jane Customer",
+            "MailboxHash": "",
+        },
+        "To": f'"Nordlicht Help" <{signed_address()}>',
+        "ToFull": [
+            {
+                "Email": signed_address(),
+                "Name": "Nordlicht Help",
+                "MailboxHash": mail_ids.signed(REFERENCE),
+            }
+        ],
+        "Cc": "",
+        "CcFull": [],
+        "Bcc": "",
+        "BccFull": [],
         "OriginalRecipient": signed_address(),
         "Subject": f"Re: Nordlicht: Re: Parcel arrived damaged [{REFERENCE}]",
         "MessageID": "73e6d360-66eb-11e1-8e72-a8904824019b",
         "ReplyTo": "",
         "MailboxHash": mail_ids.signed(REFERENCE),
         "Date": "Mon, 7 Dec 2026 10:12:31 +0100",
-        "TextBody": "Here is a photo.\r\n\r\nOn Mon, 7 Dec 2026 at 09:30, Nordlicht Help "
-                    f"<support+{REFERENCE}@help.example.com> wrote:\r\n> Please send a photo.\r\n",
-        "HtmlBody": "<div dir=\"ltr\">Here is a photo.</div>",
+        "TextBody": (
+            "Here is a photo.\r\n\r\nOn Mon, 7 Dec 2026 at 09:30, Nordlicht Help "
+            f"<support+{REFERENCE}@help.example.com> wrote:\r\n> Please send a photo.\r\n"
+        ),
+        "HtmlBody": '<div dir="ltr">Here is a photo.</div>',
         "StrippedTextReply": "Here is a photo.",
         "Tag": "",
         "Headers": [
             {"Name": "Return-Path", "Value": "<jane.customer@gmail.com>"},
-            {"Name": "X-Spam-Checker-Version",
-             "Value": "SpamAssassin 3.4.6 (2021-04-09) on p-pm-inboundg02a-aws-euwest1a"},
+            {
+                "Name": "X-Spam-Checker-Version",
+                "Value": "SpamAssassin 3.4.6 (2021-04-09) on p-pm-inboundg02a-aws-euwest1a",
+            },
             {"Name": "X-Spam-Status", "Value": "No"},
             {"Name": "X-Spam-Score", "Value": "-0.1"},
             {"Name": "MIME-Version", "Value": "1.0"},
             {"Name": "Message-ID", "Value": "<CAJx9mB2h3VQ+postmark@mail.gmail.com>"},
-            {"Name": "In-Reply-To",
-             "Value": f"<179663100012.4410.1029384756.support.{mail_ids.signed(REFERENCE)}"
-                      "@help.example.com>"},
+            {
+                "Name": "In-Reply-To",
+                "Value": (
+                    f"<179663100012.4410.1029384756.support.{mail_ids.signed(REFERENCE)}"
+                    "@help.example.com>"
+                ),
+            },
         ],
-        "Attachments": [{"Name": "crushed-box.jpg", "Content": photo,
-                         "ContentType": "image/jpeg", "ContentLength": len(_jpeg()),
-                         "ContentID": ""}],
-    }  # fmt: skip
+        "Attachments": [
+            {
+                "Name": "crushed-box.jpg",
+                "Content": photo,
+                "ContentType": "image/jpeg",
+                "ContentLength": len(_jpeg()),
+                "ContentID": "",
+            }
+        ],
+    }
 
 
 def _jpeg() -> bytes:
@@ -402,8 +427,7 @@ def test_postmarks_webhook_adds_the_reply_with_its_photo(client, help_center, se
     url = reverse("support_mail_in", kwargs={"provider": "postmark"})
     auth = "Basic " + base64.b64encode(b"inbound:s3cret").decode()
     payload = json.dumps(_postmark_payload())
-    response = client.post(url, payload, content_type="application/json",
-                           HTTP_AUTHORIZATION=auth)  # fmt: skip
+    response = client.post(url, payload, content_type="application/json", HTTP_AUTHORIZATION=auth)
     assert response.status_code == 200
     latest = request.messages.latest("pk")
     assert latest.body == "Here is a photo."
@@ -419,8 +443,9 @@ def test_postmarks_webhook_refuses_a_caller_without_the_secret(client, help_cent
     url = reverse("support_mail_in", kwargs={"provider": "postmark"})
     wrong = "Basic " + base64.b64encode(b"inbound:guess").decode()
     for headers in ({}, {"HTTP_AUTHORIZATION": wrong}):
-        response = client.post(url, json.dumps(_postmark_payload()),
-                               content_type="application/json", **headers)  # fmt: skip
+        response = client.post(
+            url, json.dumps(_postmark_payload()), content_type="application/json", **headers
+        )
         assert response.status_code in (400, 401, 403)
     assert Message.objects.filter(source=Message.Source.EMAIL).count() == 0
 
@@ -447,13 +472,19 @@ def test_mailguns_webhook_takes_the_raw_message_and_the_parsed_form(client, help
     url = reverse("support_mail_in", kwargs={"provider": "mailgun"})
     german = _request(email="jonas.kunde@web.de", language="de")
     # Raw MIME (a route forwarding to a URL ending in "mime"): the Apple Mail reply.
-    response = client.post(url, _mailgun_signed(key, {
-        "recipient": signed_address(),
-        "sender": "jonas.kunde@web.de",
-        "from": "Jonas Kunde <jonas.kunde@web.de>",
-        "subject": f"Re: Nordlicht: Re: Paket beschädigt [{REFERENCE}]",
-        "body-mime": raw("apple_reply_de_photo.eml").decode(),
-    }))  # fmt: skip
+    response = client.post(
+        url,
+        _mailgun_signed(
+            key,
+            {
+                "recipient": signed_address(),
+                "sender": "jonas.kunde@web.de",
+                "from": "Jonas Kunde <jonas.kunde@web.de>",
+                "subject": f"Re: Nordlicht: Re: Paket beschädigt [{REFERENCE}]",
+                "body-mime": raw("apple_reply_de_photo.eml").decode(),
+            },
+        ),
+    )
     assert response.status_code == 200
     assert german.messages.filter(source=Message.Source.EMAIL).get().attachments.count() == 1
     # The parsed form (the default): a new request from an unknown sender, with a photo.
@@ -470,18 +501,21 @@ def test_mailguns_webhook_takes_the_raw_message_and_the_parsed_form(client, help
         ["Mime-Version", "1.0"],
         ["Content-Type", 'multipart/mixed; boundary="0000000000005f1d2e"'],
     ]
-    fields = _mailgun_signed(key, {
-        "recipient": "support@help.example.com",
-        "sender": "elif.demir@example.com.tr",
-        "from": "Elif Demir <elif.demir@example.com.tr>",
-        "subject": "Siparişim nerede?",
-        "body-plain": "Merhaba, siparişim üç gündür yolda. Ne zaman gelir?\r\n",
-        "stripped-text": "Merhaba, siparişim üç gündür yolda. Ne zaman gelir?",
-        "body-html": "<div>Merhaba, siparişim üç gündür yolda. Ne zaman gelir?</div>",
-        "message-headers": json.dumps(headers),
-        "attachment-count": "1",
-        "Message-Id": "<CAPx=elif.1@mail.gmail.com>",
-    })  # fmt: skip
+    fields = _mailgun_signed(
+        key,
+        {
+            "recipient": "support@help.example.com",
+            "sender": "elif.demir@example.com.tr",
+            "from": "Elif Demir <elif.demir@example.com.tr>",
+            "subject": "Siparişim nerede?",
+            "body-plain": "Merhaba, siparişim üç gündür yolda. Ne zaman gelir?\r\n",
+            "stripped-text": "Merhaba, siparişim üç gündür yolda. Ne zaman gelir?",
+            "body-html": "<div>Merhaba, siparişim üç gündür yolda. Ne zaman gelir?</div>",
+            "message-headers": json.dumps(headers),
+            "attachment-count": "1",
+            "Message-Id": "<CAPx=elif.1@mail.gmail.com>",
+        },
+    )
     photo = io.BytesIO(_jpeg())
     photo.name = "kargo.jpg"
     response = client.post(url, {**fields, "attachment-1": photo})

@@ -252,9 +252,14 @@ def test_the_reports_queries_do_not_grow_with_the_data(
 
 @pytest.mark.parametrize(
     "who, allowed",
-    [("anonymous", False), ("member", False), ("forum moderator", False),
-     ("support staff", True), ("superuser", True)],
-)  # fmt: skip
+    [
+        ("anonymous", False),
+        ("member", False),
+        ("forum moderator", False),
+        ("support staff", True),
+        ("superuser", True),
+    ],
+)
 def test_only_the_team_reads_the_support_report(client, help_center, who, allowed):
     users = {
         "member": lambda: UserFactory(),
