@@ -12,7 +12,7 @@ Wagtail's own page reports ask)."""
 
 import django_filters
 from django import forms
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -20,7 +20,12 @@ from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from insights import gaps
-from site_config.admin_reports import SelectorFilterSet, SelectorReportView, language_filter
+from site_config.admin_reports import (
+    SelectorFilterSet,
+    SelectorReportView,
+    language_filter,
+    report_urls,
+)
 
 PAGE_PERMISSIONS = ["add", "change", "publish"]
 page_permissions = PagePermissionPolicy()
@@ -135,14 +140,7 @@ class GapsMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_gaps_urls():
-    return [
-        path("reports/what-to-write/", GapsReportView.as_view(), name="insights_gaps"),
-        path(
-            "reports/what-to-write/results/",
-            GapsReportView.as_view(results_only=True),
-            name="insights_gaps_results",
-        ),
-    ]
+    return report_urls("reports/what-to-write/", GapsReportView, "insights_gaps")
 
 
 @hooks.register("register_reports_menu_item")

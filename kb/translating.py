@@ -24,9 +24,10 @@ editors (seen translating a two-question FAQ into Turkish):
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page
+
+from site_config.slugs import ascii_slug
 
 # Marks a slug this module wrote, so one the translator typed is never overwritten.
 SLUG_TOOL = "helpcenter: slug from the translated title"
@@ -43,14 +44,12 @@ _GERMAN = str.maketrans(
 def slug_for(title: str, language_code: str) -> str:
     """The address part for a page titled ``title`` in ``language_code``: ASCII, lower case,
     at most ``SLUG_MAX_LENGTH`` characters cut at a word."""
-    from anyascii import anyascii
-
     if language_code.split("-")[0] == "de":
         title = title.translate(_GERMAN)
-    slug = slugify(anyascii(title))
+    slug = ascii_slug(title, default="page", max_length=None)
     if len(slug) > SLUG_MAX_LENGTH:
-        slug = slug[: SLUG_MAX_LENGTH + 1].rsplit("-", 1)[0]
-    return slug.strip("-") or "page"
+        slug = slug[: SLUG_MAX_LENGTH + 1].rsplit("-", 1)[0].strip("-") or "page"
+    return slug
 
 
 def slug_follows_title(title_translation) -> None:

@@ -6,6 +6,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 
 from kb import admin_views, page_cache, services
 from kb.models import ArticlePage, HelpCenterPage, TopicPage
+from site_config.admin_reports import report_urls
 
 # The pages kept whole for anonymous readers (``kb.page_cache``).
 KEPT_PAGES = (HelpCenterPage, TopicPage, ArticlePage)
@@ -44,16 +45,7 @@ def _the_page_itself(page, serve_args) -> bool:
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [
-        path(
-            "reports/helpfulness/",
-            admin_views.HelpfulnessReportView.as_view(),
-            name="kb_helpfulness",
-        ),
-        path(
-            "reports/helpfulness/results/",
-            admin_views.HelpfulnessReportView.as_view(results_only=True),
-            name="kb_helpfulness_results",
-        ),
+        *report_urls("reports/helpfulness/", admin_views.HelpfulnessReportView, "kb_helpfulness"),
         path(
             "reports/helpfulness/<int:page_id>/",
             admin_views.ArticleFeedbackDetailView.as_view(),
@@ -106,14 +98,7 @@ def translation_editor_main_action(request, page):
 def register_drafts_urls():
     from kb.admin_drafts import NeverPublishedView
 
-    return [
-        path("reports/drafts/", NeverPublishedView.as_view(), name="kb_drafts"),
-        path(
-            "reports/drafts/results/",
-            NeverPublishedView.as_view(results_only=True),
-            name="kb_drafts_results",
-        ),
-    ]
+    return report_urls("reports/drafts/", NeverPublishedView, "kb_drafts")
 
 
 @hooks.register("register_reports_menu_item")

@@ -1,21 +1,15 @@
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from search import admin_views
+from site_config.admin_reports import report_urls
 
 
 @hooks.register("register_admin_urls")
 def register_search_report_url():
-    return [
-        path("reports/search/", admin_views.SearchReportView.as_view(), name="search_report"),
-        path(
-            "reports/search/results/",
-            admin_views.SearchReportView.as_view(results_only=True),
-            name="search_report_results",
-        ),
-    ]
+    return report_urls("reports/search/", admin_views.SearchReportView, "search_report")
 
 
 @hooks.register("register_reports_menu_item")

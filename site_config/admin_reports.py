@@ -11,10 +11,20 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale
+
+
+def report_urls(route: str, view, name: str) -> list:
+    """A Wagtail report's two admin URLs: the page at ``route`` and the results its filters
+    reload (``<name>_results``, which Wagtail's report views look up)."""
+    return [
+        path(route, view.as_view(), name=name),
+        path(f"{route}results/", view.as_view(results_only=True), name=f"{name}_results"),
+    ]
 
 
 def language_filter() -> django_filters.ChoiceFilter:

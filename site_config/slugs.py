@@ -8,7 +8,7 @@ from django.utils.text import slugify
 MAX_LENGTH = 60
 
 
-def ascii_slug(text: str, *, default: str) -> str:
-    """``text`` as lowercase ASCII words joined by "-", at most ``MAX_LENGTH`` characters;
-    ``default`` when nothing of it is left (``???``)."""
-    return slugify(anyascii(text))[:MAX_LENGTH].strip("-") or default
+def ascii_slug(text: str, *, default: str, max_length: int | None = MAX_LENGTH) -> str:
+    """``text`` as lowercase ASCII words joined by "-", at most ``max_length`` characters
+    (None: all of it); ``default`` when nothing of it is left (``???``)."""
+    return slugify(anyascii(text))[:max_length].strip("-") or default
