@@ -110,7 +110,7 @@ bench-short: $(VENV)/.dev-installed compilemessages
 # helpcenter_load, helpcenter_faults (--database-url to change), a copy of the migrated demo
 # database helpcenter_bench_template while the code that built it is unchanged. Options: LOAD_ARGS="--requests
 # 5000 --seconds 300 --concurrency 16", FAULTS_ARGS="--voters 40".
-load: $(VENV)/.dev-installed compilemessages
+load: $(VENV)/.dev-installed compilemessages s3-server
 	$(PY) bench/load.py $(LOAD_ARGS)
 
 faults: $(VENV)/.dev-installed compilemessages search-engines

@@ -326,8 +326,10 @@ class Browser:
             {"User-Agent": "helpcenter-bench", "Accept-Encoding": "identity"}
         )
 
-    def _send(self, method: str, path: str, headers: dict, **kwargs) -> requests.Response:
-        url = self.base_url + path
+    def _send(
+        self, method: str, path: str, headers: dict, *, base_url: str = "", **kwargs
+    ) -> requests.Response:
+        url = (base_url or self.base_url) + path
         cookie = get_cookie_header(self.cookies, requests.Request(method, url))
         if cookie:
             headers["Cookie"] = cookie

@@ -4,10 +4,12 @@ process, bounded in requests and seconds.
 The run makes a fresh PostgreSQL database (dropped and created: ``helpcenter_load`` unless
 told otherwise) with the migrations and the demo (a copy of ``helpcenter_bench_template``
 when that was built from the same code: ``bench/_server.prepare_database``), collects the
-static files into a temporary folder and serves with gunicorn (``deploy/gunicorn.conf.py``,
-a free loopback port, Redis for the cache, sessions and rate limits, the database task
-backend with its worker). See ``bench/_server.py`` for the two concessions plain HTTP on
-loopback needs.
+static files into a temporary folder, starts S3Proxy (``tests/s3``) with two buckets for the
+uploads, and serves with two gunicorn instances (``deploy/gunicorn.conf.py``, a free
+loopback port each, media folders of their own; Redis for the cache, sessions and rate
+limits; the database task backend with its worker). The visitors reach them through a
+balancer without sticky sessions (``bench/_instances.py``): each request goes to the next
+instance. See ``bench/_server.py`` for the two concessions plain HTTP on loopback needs.
 
 Before serving, one English article is rendered once (which fills its cache) and its bytes
 are written among the static files, so the same server sends the same bytes once as a page
@@ -18,15 +20,21 @@ queries cut while being typed), thread reads, and replies by signed-in members (
 form first, for its CSRF token, as a browser does). Members post within the production
 limits (``FORUM_POST_LIMITS``), each at most one less per window than allowed.
 
+After the load, ``bench/_instances.check_shared`` shows what the instances share, each
+thing asked through one and then the other: sessions, rate limits, page-cache generations,
+uploaded files (one sent through the first is served by the second).
+
 Reported per kind: count, median, p95, errors; requests per second; the ratio of the cached
 article's median to its static copy's under the load (goal <= 2), and the same ratio one
 request at a time after it (what the page costs beyond its bytes, without queueing). Fails
 (exit 1) on any error (5xx, a connection error, any status but the one expected), on a
 reply that was not stored, on an article read whose view was not counted, or when either
-ratio is over ``--max-ratio``. Writes ``bench/results/load.json``. Servers are stopped and
-the temporary folder removed however the run ends (SIGTERM included).
+ratio is over ``--max-ratio``, or when the instances do not share one of those things.
+Writes ``bench/results/load.json``. Servers are stopped and the temporary folder removed
+however the run ends (SIGTERM included).
 
     .venv/bin/python bench/load.py [--requests 1500] [--seconds 60] [--concurrency 8]
+        [--instances 2] [--workers 1] [--threads 4]
 """
 
 import argparse
@@ -47,7 +55,7 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import _server  # noqa: E402
+from bench import _instances, _server  # noqa: E402
 
 RESULT_FILE = _server.RESULTS / "load.json"
 LANGUAGES = ("en", "tr", "de")
@@ -93,10 +101,18 @@ def arguments() -> argparse.Namespace:
         help="cached article median / static copy median may not exceed this",
     )
     _server.add_service_arguments(parser, name="load", redis_db=5)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--instances", type=int, default=2, help="app instances behind the balancer (2+)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="gunicorn worker processes per instance"
+    )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=2026)
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.instances < 2:
+        parser.error("--instances: at least 2 (the run shows what they share)")
+    return args
 
 
 # --- what the visitors ask for -----------------------------------------------------------
@@ -282,7 +298,7 @@ def reply(member, lang: str, form_path: str, rng: random.Random, recorder: Recor
             recorder.posts_stored += 1
 
 
-def drive(base_url: str, actions: list, members: Members, args, seed: int) -> tuple:
+def drive(instances: list[str], actions: list, members: Members, args, seed: int) -> tuple:
     recorder = Recorder()
     # A reply is two requests; an action is taken only if all of its requests fit.
     queue = iter(actions)
@@ -292,7 +308,7 @@ def drive(base_url: str, actions: list, members: Members, args, seed: int) -> tu
 
     def client(n: int) -> None:
         nonlocal issued
-        browser = _server.Browser(base_url, _server.visitor_address(n))
+        browser = _instances.Balancer(instances, _server.visitor_address(n))
         rng = random.Random(seed + n)  # noqa: S311 - test data, not secrets
         while time.monotonic() < deadline:
             with queue_lock:
@@ -314,25 +330,30 @@ def drive(base_url: str, actions: list, members: Members, args, seed: int) -> tu
     return recorder, time.perf_counter() - started
 
 
-def warm_up(base_url: str, content: dict) -> None:
+def warm_up(instances: list[str], content: dict) -> None:
     """Each worker's first requests (imports, templates, connections) are not the steady
-    state: read every article once (which also fills their caches), and search a little.
-    Any answer but 200 stops the run here."""
+    state: read every article once through each instance (which also fills their caches),
+    and search a little. Any answer but 200 stops the run here."""
     from urllib.parse import urlencode
 
     paths = [*content["articles"], f"/static/{STATIC_COPY}"]
     paths += [t[2] for t in content["threads"][:10]]
     paths += [f"/{lang}/search/?{urlencode({'q': q})}" for lang, q in content["queries"][::15]]
     local = threading.local()
+    visits = [(path, via) for via in range(len(instances)) for path in paths]
 
-    def get(path: str) -> int:
+    def get(visit: tuple[str, int]) -> int:
         if not hasattr(local, "browser"):
-            local.browser = _server.Browser(base_url, _server.visitor_address(VISITORS + 1))
-        return local.browser.get(path).status_code
+            address = _server.visitor_address(VISITORS + 1)
+            local.browser = _instances.Balancer(instances, address)
+        path, via = visit
+        return local.browser.get(path, via=via).status_code
 
     with ThreadPoolExecutor(4) as pool:
         failed = [
-            (p, code) for p, code in zip(paths, pool.map(get, paths), strict=True) if code != 200
+            (visit, code)
+            for visit, code in zip(visits, pool.map(get, visits), strict=True)
+            if code != 200
         ]
     if failed:
         raise SystemExit(f"warming up, {len(failed)} pages failed: {failed[:5]}")
@@ -356,44 +377,67 @@ def main() -> int:
     args = arguments()
     _server.stop_on_sigterm()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="helpcenter-load-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="helpcenter-load-") as tmp,
+        _instances.object_storage(Path(tmp)) as storage,
+    ):
         workdir = Path(tmp)
-        port = _server.free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        env = _server.app_env(
+        ports = [_server.free_port() for _ in range(args.instances)]
+        instances = [f"http://127.0.0.1:{port}" for port in ports]
+        # The demo is built (or copied) on local disk, then put in the buckets; from then
+        # on every process finds uploads in object storage only. Each instance has media
+        # folders of its own, as two machines would, to show that nothing is shared there.
+        setup = _server.app_env(
             database_url=args.database_url,
             redis_url=args.redis_url,
             workdir=workdir,
-            port=port,
+            port=ports[0],
             workers=args.workers,
             threads=args.threads,
         )
+        envs = [
+            {
+                **setup,
+                **storage,
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "MEDIA_ROOT": str(workdir / f"instance-{n}" / "media"),
+                "PRIVATE_MEDIA_ROOT": str(workdir / f"instance-{n}" / "private"),
+            }
+            for n, port in enumerate(ports, start=1)
+        ]
         print(f"Preparing {args.database_url.rsplit('/', 1)[-1]}: migrate, demo, static")
-        _server.prepare_database(env, workdir / "setup.log")
+        _server.prepare_database(setup, workdir / "setup.log")
         _server.flush_redis(args.redis_url)
-        content, members, password = prepare_site(env, workdir, args)
+        content, members, password = prepare_site(envs[0], Path(setup["MEDIA_ROOT"]), args)
         print(
-            f"Serving on {base_url} (gunicorn: {args.workers} workers x {args.threads} "
-            f"threads; PostgreSQL, Redis, task worker)"
+            f"Serving on {', '.join(instances)}: {args.instances} instances (gunicorn: "
+            f"{args.workers} workers x {args.threads} threads each) behind a balancer that "
+            "sends each request to the next; PostgreSQL, Redis, object storage, task worker"
         )
-        app = _server.gunicorn(env, workdir / "gunicorn.log")
-        worker = _server.task_worker(env, workdir / "worker.log")
+        apps = [
+            _server.gunicorn(env, workdir / f"gunicorn-{n}.log")
+            for n, env in enumerate(envs, start=1)
+        ]
+        worker = _server.task_worker(envs[0], workdir / "worker.log")
         try:
-            app.start()
+            for app in apps:
+                app.start()
             worker.start()
-            _server.wait_until(
-                lambda: _server.answers(f"{base_url}/readyz"),
-                timeout=120,
-                what="gunicorn",
-                service=app,
-            )
+            for url, app in zip(instances, apps, strict=True):
+                _server.wait_until(
+                    lambda url=url: _server.answers(f"{url}/readyz"),
+                    timeout=120,
+                    what=f"gunicorn on {url}",
+                    service=app,
+                )
             with ThreadPoolExecutor(4) as pool:  # a sign-in hashes a password: a few at once
                 browsers = list(
                     pool.map(
-                        lambda n: signed_in(base_url, members[n], password, n), range(len(members))
+                        lambda n: signed_in(instances, members["repliers"][n], password, n),
+                        range(len(members["repliers"])),
                     )
                 )
-            warm_up(base_url, content)
+            warm_up(instances, content)
             views_before = views_written()
             actions = plan(content, args.requests, random.Random(args.seed))  # noqa: S311
             print(
@@ -401,43 +445,58 @@ def main() -> int:
                 f"{args.concurrency} at once; {len(browsers)} members reply"
             )
             recorder, elapsed = drive(
-                base_url, actions, Members(browsers, content["post_limits"]), args, args.seed
+                instances, actions, Members(browsers, content["post_limits"]), args, args.seed
             )
-            stored = stored_replies(members)
+            stored = stored_replies(members["repliers"])
             recorder.views = views_written(at_least=views_before + recorder.reads()) - views_before
-            alone = one_at_a_time(base_url, content["cached_article"])
-            if not app.running:
-                recorder.examples.append(f"gunicorn died:\n{app.log_tail()}")
+            shared = _instances.check_shared(
+                instances, member=members["checker"], staff=members["editor"], password=password
+            )
+            alone = one_at_a_time(instances, content["cached_article"])
+            for url, app in zip(instances, apps, strict=True):
+                if not app.running:
+                    recorder.examples.append(f"gunicorn on {url} died:\n{app.log_tail()}")
         finally:
             worker.stop()
-            app.stop()
-    return report(args, recorder, elapsed, stored, alone, time.perf_counter() - started)
+            for app in apps:
+                app.stop()
+    return report(args, recorder, elapsed, stored, alone, shared, time.perf_counter() - started)
 
 
-def prepare_site(env: dict, workdir: Path, args) -> tuple[dict, list, str]:
-    """Through this process's own Django (same settings and database as the app): what to
-    visit, the static copy of the cached article, and enough members to reply."""
+def prepare_site(env: dict, demo_media: Path, args) -> tuple[dict, dict, str]:
+    """Through this process's own Django (same settings, database and object storage as
+    the app): the demo's files into the buckets, what to visit, the static copy of the
+    cached article, enough members to reply, and the two people the checks of what the
+    instances share act as (a member, an editor)."""
     os.environ.update(env)
     import django
 
     django.setup()
     from django.db import connections
 
+    with _server.step("demo files into object storage"):
+        _instances.upload_media(demo_media)
     content = site_content()
-    copy = workdir / "static" / STATIC_COPY
+    copy = Path(env["STATIC_ROOT"]) / STATIC_COPY
     copy.parent.mkdir(parents=True, exist_ok=True)
     copy.write_bytes(render_cached_article(content["cached_article"]))
     # Each member posts at most one less than the tightest limit per window.
     room = min(count for count, _period in content["post_limits"]) - 1
     password = secrets.token_urlsafe(16)
     count = max(4, math.ceil(args.requests * MIX["post"] / room))
-    members = _server.make_members("load-member", count, password=password)
+    members = {
+        "repliers": _server.make_members("load-member", count, password=password),
+        "checker": _server.make_members("load-checker", 1, password=password)[0],
+        "editor": _server.make_members("load-editor", 1, password=password)[0],
+    }
+    members["editor"].is_superuser = members["editor"].is_staff = True
+    members["editor"].save(update_fields=["is_superuser", "is_staff"])
     connections.close_all()
     return content, members, password
 
 
-def signed_in(base_url: str, member, password: str, n: int):
-    browser = _server.Browser(base_url, _server.visitor_address(VISITORS + 10 + n))
+def signed_in(instances: list[str], member, password: str, n: int):
+    browser = _instances.Balancer(instances, _server.visitor_address(VISITORS + 10 + n))
     browser.sign_in(member.email, password)
     return browser
 
@@ -477,10 +536,10 @@ def stored_replies(members) -> int:
     return Post.objects.filter(author__in=members, visibility=Visibility.VISIBLE).count()
 
 
-def one_at_a_time(base_url: str, path: str, rounds: int = 50) -> dict:
+def one_at_a_time(instances: list[str], path: str, rounds: int = 50) -> dict:
     """After the load, the cached article and its static copy in turn, one request at a
     time: what the page costs beyond sending its bytes, without the queueing of the load."""
-    browser = _server.Browser(base_url, _server.visitor_address(VISITORS + 2))
+    browser = _instances.Balancer(instances, _server.visitor_address(VISITORS + 2))
     timings: dict[str, list[float]] = {"page": [], "static": []}
     sizes = set()
     for _ in range(rounds):
@@ -499,7 +558,9 @@ def one_at_a_time(base_url: str, path: str, rounds: int = 50) -> dict:
     }
 
 
-def report(args, recorder, elapsed: float, stored: int, alone: dict, total: float) -> int:
+def report(
+    args, recorder, elapsed: float, stored: int, alone: dict, shared: list, total: float
+) -> int:
     kinds = stats(recorder)
     errors = sum(recorder.errors.values())
     cached = _server.percentile(recorder.timings["cached_article"], 0.5)
@@ -523,6 +584,7 @@ def report(args, recorder, elapsed: float, stored: int, alone: dict, total: floa
         failures.append(f"{reads} article reads but {recorder.views} views counted")
     if not alone["same_bytes"]:
         failures.append("the static copy is not the article's bytes")
+    failures += [f"{c.name} not shared between the instances" for c in shared if not c.held]
 
     print(f"\n{'kind':<15}{'count':>7}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
     for kind, row in kinds.items():
@@ -550,6 +612,9 @@ def report(args, recorder, elapsed: float, stored: int, alone: dict, total: floa
         f"  one request at a time: {alone['cached_p50_ms']} ms / {alone['static_p50_ms']} ms: "
         f"x{alone['ratio']}"
     )
+    print(f"shared by the {args.instances} instances:")
+    for check in shared:
+        print(f"  {check.name}: {'yes' if check.held else 'NO'} ({check.seen})")
     for example in recorder.examples:
         print(f"  {example}")
     result = {
@@ -557,7 +622,9 @@ def report(args, recorder, elapsed: float, stored: int, alone: dict, total: floa
         "seconds": round(elapsed, 1),
         "requests_per_s": rps,
         "concurrency": args.concurrency,
+        "instances": args.instances,
         "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "shared": [check._asdict() for check in shared],
         "limits": {"requests": args.requests, "seconds": args.seconds},
         "kinds": kinds,
         "errors": errors,
