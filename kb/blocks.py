@@ -19,6 +19,19 @@ def anchor_for(text: str) -> str:
     return ascii_slug(text, default="item")
 
 
+def unique_anchors(anchors) -> list[str]:
+    """The anchors in order, each one that repeats an earlier one numbered (``same``,
+    ``same-2``, ``same-3``): one id per element on a page, so every link lands."""
+    seen, unique = set(), []
+    for anchor in anchors:
+        candidate, n = anchor, 2
+        while candidate in seen:
+            candidate, n = f"{anchor}-{n}", n + 1
+        seen.add(candidate)
+        unique.append(candidate)
+    return unique
+
+
 def item_anchor(value) -> str:
     """The anchor an FAQ question is linked by: the editor's, else made from the question
     (``FaqPage.clean`` numbers one that repeats another on the page)."""
@@ -91,5 +104,6 @@ class PolicySectionBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["anchor"] = anchor_for(value["heading"])
+        # The page numbers a heading that repeats another (PolicyPage.sections).
+        context["anchor"] = context.get("section_anchor") or anchor_for(value["heading"])
         return context

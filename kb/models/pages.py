@@ -51,6 +51,7 @@ from kb.blocks import (
     StepBlock,
     anchor_for,
     item_anchor,
+    unique_anchors,
 )
 from kb.models import queries
 from kb.models.feedback import ArticleFeedback
@@ -408,15 +409,9 @@ class FaqPage(ArticlePage):
 
     def clean(self):
         super().clean()
-        seen = set()
-        for block in self.items:
-            value = block.value
-            anchor = item_anchor(value)
-            base, n = anchor, 2
-            while anchor in seen:
-                anchor, n = f"{base}-{n}", n + 1
-            value["anchor"] = anchor
-            seen.add(anchor)
+        anchors = unique_anchors(item_anchor(block.value) for block in self.items)
+        for block, anchor in zip(self.items, anchors, strict=True):
+            block.value["anchor"] = anchor
 
     def questions(self) -> list[dict]:
         return [
@@ -596,13 +591,17 @@ class PolicyPage(RoutablePageMixin, ArticlePage):
         verbose_name_plural = _("policy pages")
 
     def sections(self) -> list[dict]:
+        """Each section with its anchor (a heading that repeats another is numbered), and
+        its block, which the template renders with that anchor."""
+        anchors = unique_anchors(anchor_for(block.value["heading"]) for block in self.body)
         return [
             {
                 "heading": block.value["heading"],
                 "body": block.value["body"],
-                "anchor": anchor_for(block.value["heading"]),
+                "anchor": anchor,
+                "block": block,
             }
-            for block in self.body
+            for block, anchor in zip(self.body, anchors, strict=True)
         ]
 
     def plain_text(self) -> str:

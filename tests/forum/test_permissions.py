@@ -18,6 +18,8 @@ The actors, all with an old account and a confirmed e-mail address unless said o
 * ``superuser``: has every permission, so is both a moderator and support staff.
 """
 
+import copy
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -250,9 +252,26 @@ CHECKS = {
 }
 
 
+@pytest.fixture(scope="module")
+def _world_built(django_db_setup, django_db_blocker) -> World:
+    """Built once for the module's ~500 tests: each runs in a savepoint inside it, and what
+    one changes in the database is rolled back after it."""
+    from tests.conftest import built_once_for_the_module
+
+    with built_once_for_the_module(django_db_blocker, _build_world) as world:
+        yield world
+
+
 @pytest.fixture
-def world(db) -> World:
-    return _build_world()
+def world(_world_built, db) -> World:
+    """The module's world, in copies of its own: what a test changes on an object in memory
+    (a user made inactive) stays in that test."""
+    fields = {
+        field.name: copy.copy(getattr(_world_built, field.name))
+        for field in dataclasses.fields(World)
+    }
+    fields["users"] = {actor: copy.copy(user) for actor, user in _world_built.users.items()}
+    return World(**fields)
 
 
 def test_the_table_covers_every_check_and_every_can_function():

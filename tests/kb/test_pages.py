@@ -8,7 +8,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from kb.blocks import anchor_for
-from tests.factories import FaqPageFactory, TopicPageFactory, faq_items
+from tests.factories import (
+    FaqPageFactory,
+    PolicyPageFactory,
+    TopicPageFactory,
+    faq_items,
+    policy_sections,
+)
 from tests.kb.conftest import json_ld
 
 LANGUAGES = ["en", "tr", "de"]
@@ -67,6 +73,22 @@ def test_duplicate_questions_get_distinct_anchors(help_center):
     )
     page.full_clean()
     assert [q["anchor"] for q in page.questions()] == ["same", "same-2"]
+
+
+def test_repeated_policy_headings_get_distinct_anchors_that_the_contents_link_to(
+    client, help_center
+):
+    topic = TopicPageFactory(parent=help_center["en"])
+    page = PolicyPageFactory(
+        parent=topic,
+        body=policy_sections(("Exceptions", "For returns."), ("Exceptions", "For repairs.")),
+    )
+    html = client.get(page.url).content.decode()
+    ids = re.findall(r'<section class="policy__section" id="([^"]+)"', html)
+    assert ids == ["exceptions", "exceptions-2"]
+    for anchor in ids:
+        assert f'href="#{anchor}"' in html
+        assert f'id="{anchor}-title"' in html
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
