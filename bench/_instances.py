@@ -46,9 +46,6 @@ BUCKETS = {"S3_BUCKET": "helpcenter-media", "S3_PRIVATE_BUCKET": "helpcenter-pri
 def object_storage(workdir: Path):
     """S3Proxy on a free loopback port with two empty buckets (public media, private files);
     yields the environment that points the app at them (``site_config/settings.py``)."""
-    import boto3
-    from botocore.config import Config
-
     from tests import engines, s3
 
     if reason := s3.missing():
@@ -61,14 +58,7 @@ def object_storage(workdir: Path):
             "AWS_ACCESS_KEY_ID": s3.ACCESS_KEY,
             "AWS_SECRET_ACCESS_KEY": s3.SECRET_KEY,
         }
-        client = boto3.client(
-            "s3",
-            endpoint_url=service.url,
-            aws_access_key_id=s3.ACCESS_KEY,
-            aws_secret_access_key=s3.SECRET_KEY,
-            region_name="us-east-1",
-            config=Config(request_checksum_calculation="when_required"),
-        )
+        client = s3.client(service.url)
         for bucket in BUCKETS.values():
             client.create_bucket(Bucket=bucket)
         yield env
@@ -119,6 +109,13 @@ class Balancer(_server.Browser):
         }
         return self._send("POST", path, headers, base_url=self._instance(via), data=data, **kwargs)
 
+    def submit(self, path: str, data: dict, *, read_via: int, send_via: int, **kwargs):
+        """A form as a person sends it: its page read through one instance, the form (with
+        that page's CSRF token) sent through ``send_via``. Returns (page, answer)."""
+        page = self.get(path, via=read_via)
+        data = {"csrfmiddlewaretoken": self.csrf_token(page.text), **data}
+        return page, self.post(path, data, form_page=path, via=send_via, **kwargs)
+
 
 class Check(NamedTuple):
     name: str
@@ -139,17 +136,11 @@ def check_shared(instances: list[str], *, member, staff, password: str) -> list[
 
 def _signed_in(instances, user, password: str, n: int, via: int = 0) -> Balancer:
     browser = Balancer(instances, _server.visitor_address(60_000 + n))
-    browser._turn = via  # the sign-in's two requests: form and POST, both through ``via``
-    page = browser.get("/accounts/login/", via=via)
-    response = browser.post(
+    _page, response = browser.submit(
         "/accounts/login/",
-        {
-            "csrfmiddlewaretoken": browser.csrf_token(page.text),
-            "login": user.email,
-            "password": password,
-        },
-        form_page="/accounts/login/",
-        via=via,
+        {"login": user.email, "password": password},
+        read_via=via,
+        send_via=via,
     )
     if response.status_code != 302:
         raise SystemExit(f"sign-in of {user.email} answered {response.status_code}")
@@ -190,17 +181,8 @@ def _rate_limits(instances, member, password: str) -> Check:
     before = Post.objects.filter(author=member).count()
     answers = []
     for n in range(limit + 1):
-        form = browser.get(form_path, via=n)
-        response = browser.post(
-            form_path,
-            {
-                "csrfmiddlewaretoken": browser.csrf_token(form.text),
-                "body": f"Checking the limit across instances, post {n + 1} "
-                f"({secrets.token_hex(3)}).",
-            },
-            form_page=form_path,
-            via=n + 1,
-        )
+        body = f"Checking the limit across instances, post {n + 1} ({secrets.token_hex(3)})."
+        _form, response = browser.submit(form_path, {"body": body}, read_via=n, send_via=n + 1)
         answers.append(response.status_code)
     stored = Post.objects.filter(author=member).count() - before
     held = stored == limit and answers[:limit] == [302] * limit and answers[limit] != 302
@@ -233,19 +215,13 @@ def _page_cache(instances, staff, password: str) -> Check:
 
     before = read()
     editor = _signed_in(instances, staff, password, 3, via=0)
-    confirm = f"/admin/pages/{page.pk}/unpublish/"
-    form = editor.get(confirm, via=0)
-    unpublished = editor.post(
-        confirm, {"csrfmiddlewaretoken": editor.csrf_token(form.text)}, form_page=confirm, via=0
-    )
+    unpublish = f"/admin/pages/{page.pk}/unpublish/"
+    _form, unpublished = editor.submit(unpublish, {}, read_via=0, send_via=0)
     after_unpublish = read()
     publish = "/admin/bulk/wagtailcore/page/publish/?" + urlencode(
         {"id": page.pk, "next": "/admin/"}
     )
-    form = editor.get(publish, via=1)
-    published = editor.post(
-        publish, {"csrfmiddlewaretoken": editor.csrf_token(form.text)}, form_page=publish, via=1
-    )
+    _form, published = editor.submit(publish, {}, read_via=1, send_via=1)
     after_publish = read()
     held = (
         before[0].startswith("200")

@@ -64,9 +64,11 @@ def slug_follows_title(title_translation) -> None:
         .select_related("source")
         .first()
     )
-    if title_segment is None or not issubclass(
-        title_segment.source.specific_content_type.model_class(), Page
-    ):
+    if title_segment is None:
+        return
+    # None when the source's model is gone (an app removed, a stale content type).
+    model = title_segment.source.specific_content_type.model_class()
+    if model is None or not issubclass(model, Page):
         return
     slug_segment = (
         StringSegment.objects.filter(source=title_segment.source, context__path="slug")

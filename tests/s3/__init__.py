@@ -19,6 +19,22 @@ ACCESS_KEY = "helpcenter-test"
 SECRET_KEY = "helpcenter-test-secret"  # noqa: S105 - a throwaway server on loopback
 
 
+def client(url: str):
+    """A boto3 client of the server at ``url``, signing with the keys above. Checksums only
+    where S3 requires them: S3Proxy refuses boto3's default CRC32 ones."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3",
+        endpoint_url=url,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        region_name="us-east-1",
+        config=Config(request_checksum_calculation="when_required"),
+    )
+
+
 def missing() -> str:
     """Why S3Proxy cannot run here ("" when it can)."""
     if not shutil.which("java"):

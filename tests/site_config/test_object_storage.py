@@ -16,9 +16,7 @@ import urllib.error
 import urllib.request
 from types import SimpleNamespace
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -91,14 +89,7 @@ def object_storage(s3_server, settings, monkeypatch):
     """Two fresh buckets on the server, and the storages settings.py makes for them."""
     from tests import s3
 
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_server.url,
-        aws_access_key_id=s3.ACCESS_KEY,
-        aws_secret_access_key=s3.SECRET_KEY,
-        region_name="us-east-1",
-        config=Config(request_checksum_calculation="when_required"),
-    )
+    client = s3.client(s3_server.url)
     token = secrets.token_hex(6)
     buckets = SimpleNamespace(public=f"media-{token}", private=f"private-{token}")
     client.create_bucket(Bucket=buckets.public)
