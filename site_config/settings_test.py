@@ -34,3 +34,9 @@ SECRET_KEY = _env("SECRET_KEY") or "test-only-insecure-key-never-used-by-a-serve
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PROOF_OF_WORK_MAX_NUMBER = _env_int("PROOF_OF_WORK_MAX_NUMBER", 1_000)
 KB_VIEW_FLUSH_SECONDS = _env_int("KB_VIEW_FLUSH_SECONDS", 0)
+# SQLite test databases in memory are migrated once and copied (tests/sqlite_backend).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.sqlite_backend"  # noqa: F405
+    # In memory, as Django's SQLite tests are by default (said outright: pytest-django only
+    # recognises that default under Django's own engine name, and would name a file).
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"  # noqa: F405
