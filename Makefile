@@ -6,8 +6,10 @@ PY     := $(BIN)/python
 MANAGE := $(PY) manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process.
-PYTEST_ARGS ?= -n auto
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process. Work
+# stealing: pytest-django runs the transactional tests (browser journeys) last, and in
+# xdist's default chunks one worker could be left with all of them while the other idles.
+PYTEST_ARGS ?= -n auto --dist worksteal
 # Absolute links (sitemap, e-mails) follow where make run serves.
 BASE_URL ?= http://$(HOST):$(PORT)
 
@@ -83,7 +85,7 @@ tests/s3/target/.built: tests/s3/pom.xml
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
 browser-deps: node_modules/.installed
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v chromium-headless-shell >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium-headless-shell)
 
 # axe-core, which the accessibility tests inject into pages: pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
