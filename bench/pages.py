@@ -44,7 +44,7 @@ def main(rounds: int = 200) -> None:
         from django.core.management import call_command
         from django.test import Client
 
-        call_command("migrate", verbosity=0)
+        _django.migrate()
         call_command("load_demo", stdout=StringIO())
         client = Client()
         static = measure(client, "/static/css/site.css", rounds)

@@ -315,7 +315,7 @@ def main() -> None:
         from django.db import connection
         from wagtail.models import Locale, Page
 
-        call_command("migrate", verbosity=0)
+        _django.migrate()
         vendor = connection.vendor
         docs = list(documents(max(count, args.baseline), rng))
         words = sum(len(f"{d.title} {d.question} {d.body}".split()) for d in docs)

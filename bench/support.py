@@ -104,7 +104,7 @@ def main(total: int = 10_000, rounds: int = 50) -> None:
         from kb.models import TopicPage
         from support.models import Request
 
-        call_command("migrate", verbosity=0)
+        _django.migrate()
         call_command("load_demo", stdout=StringIO())
         users = get_user_model()
         team = Group.objects.get(name="Support staff")

@@ -34,7 +34,10 @@ SECRET_KEY = _env("SECRET_KEY") or "test-only-insecure-key-never-used-by-a-serve
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PROOF_OF_WORK_MAX_NUMBER = _env_int("PROOF_OF_WORK_MAX_NUMBER", 1_000)
 KB_VIEW_FLUSH_SECONDS = _env_int("KB_VIEW_FLUSH_SECONDS", 0)
-# SQLite test databases in memory are migrated once and copied (tests/sqlite_backend).
+# Test databases start from a kept migrated one instead of migrating (tests/migrated.py):
+# on SQLite a copy (tests/sqlite_backend), on PostgreSQL a template (tests/postgresql_backend).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.postgresql_backend"  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["ENGINE"] = "tests.sqlite_backend"  # noqa: F405
     # In memory, as Django's SQLite tests are by default (said outright: pytest-django only

@@ -1,5 +1,9 @@
+import os
+import shutil
+import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -7,7 +11,28 @@ from django.db import transaction
 from wagtail.models import Locale
 
 from kb.models import HelpCenterPage
-from tests import snapshot
+from tests import engines, snapshot
+
+_SERVICES = pytest.StashKey[Path]()
+
+
+def pytest_configure(config):
+    """The run's folder for the servers its test workers share (search engines, S3Proxy:
+    ``tests.engines.shared``), made by the controlling process; xdist's workers inherit it."""
+    if hasattr(config, "workerinput"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="helpcenter-test-services-"))
+    os.environ[engines.SHARED] = str(folder)
+    config.stash[_SERVICES] = folder
+
+
+def pytest_unconfigure(config):
+    """After the last worker: the shared servers stopped, their data removed."""
+    folder = config.stash.get(_SERVICES, None)
+    if folder is not None:
+        engines.stop_shared(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(engines.SHARED, None)
 
 
 class _Quiet:

@@ -12,6 +12,8 @@ threads, outlive a parent that is killed alone).
 """
 
 import contextlib
+import fcntl
+import json
 import os
 import re
 import shutil
@@ -26,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 TARGET = HERE / "target"
-# Enough for the test and benchmark indexes; a node is started per pytest-xdist worker.
+# Enough for the test and benchmark indexes; a test run's workers share one node.
 OPENSEARCH_HEAP = "512m"
 START_TIMEOUT = 90  # seconds; a JVM on a busy 2-core machine can take a while
 
@@ -187,6 +189,61 @@ def opensearch(home: Path, *, port: int = 0, heap: str = OPENSEARCH_HEAP) -> Ser
     return Service(
         "opensearch", argv, dict(os.environ), home / "node.log", f"http://127.0.0.1:{port}"
     )
+
+
+def stop_group(pid: int, timeout: float = 25) -> None:
+    """Stop the process group led by ``pid``, a service this process did not start (see
+    ``shared``): SIGTERM, then SIGKILL if the leader outlasts ``timeout``."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):  # what is left in its group
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child: reaped now
+            return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in {"Z", "X"}  # a zombie waiting for its reaper is done
+
+
+# --- one per test run ----------------------------------------------------------------------
+
+# The test run's folder for the servers its workers share (tests/conftest.py sets it).
+SHARED = "HELPCENTER_TEST_SERVICES"
+
+
+def shared(key: str, make) -> str:
+    """The address of this test run's server ``key``. The first test worker to ask starts
+    it (``make(folder)`` gives the ``Service``); the others find it and wait while it starts.
+    Every worker uses the same one (tests keep apart by index prefixes and bucket names of
+    their own: a JVM started once instead of per worker), and the run stops it after its
+    last worker is done (``stop_shared``). Outside such a run, raises ``KeyError``."""
+    folder = Path(os.environ[SHARED])
+    state = folder / f"{key}.json"
+    with (folder / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if state.exists():
+            known = json.loads(state.read_text())
+            if _alive(known["pid"]):  # it answered when it was written
+                return known["url"]
+        service = make(folder / key).start()
+        service.wait_until_answering()
+        state.write_text(json.dumps({"url": service.url, "pid": service.process.pid}))
+        return service.url
+
+
+def stop_shared(folder: Path) -> None:
+    for state in folder.glob("*.json"):
+        stop_group(json.loads(state.read_text())["pid"])
+        state.unlink()
 
 
 @contextlib.contextmanager

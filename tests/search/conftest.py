@@ -66,50 +66,45 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _server(variable: str, missing, make, *, emulator: bool):
-    """The server ``variable`` names when set; else one started here (``make()``) for the
-    session and stopped with its process group after."""
+def _server(variable: str, missing, key: str, make, *, emulator: bool):
+    """The server ``variable`` names when set; else this test run's own (``make(folder)``),
+    started by the first worker that needs it and shared by all (``engines.shared``)."""
     import os
 
     from tests import engines
 
     real = os.environ.get(variable, "").strip()
     if real:
-        yield {"url": real, "emulator": False}
-        return
+        return {"url": real, "emulator": False}
     if reason := missing():
         _unavailable(reason)
-    service = make()
     try:
-        with engines.running(service):
-            yield {"url": service.url, "emulator": emulator}
+        return {"url": engines.shared(key, make), "emulator": emulator}
     except engines.EngineFailed as exc:
         pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")
-def elasticsearch_server(tmp_path_factory):
+def elasticsearch_server():
     """An Elasticsearch API for the contract: the real server named by ``ELASTICSEARCH_URL``
     when set, else the noida-db emulator (a pinned test dependency)."""
     from tests import engines
 
-    yield from _server(
-        "ELASTICSEARCH_URL",
-        engines.emulator_missing,
-        lambda: engines.emulator(tmp_path_factory.mktemp("noida")),
-        emulator=True,
+    return _server(
+        "ELASTICSEARCH_URL", engines.emulator_missing, "noida", engines.emulator, emulator=True
     )
 
 
 @pytest.fixture(scope="session")
-def opensearch_server(tmp_path_factory):
+def opensearch_server():
     """A real OpenSearch: the server named by ``OPENSEARCH_URL`` when set, else a node built
-    from Maven Central by ``make search-engines`` (one per test worker)."""
+    from Maven Central by ``make search-engines`` (one for the test run)."""
     from tests import engines
 
-    yield from _server(
+    return _server(
         "OPENSEARCH_URL",
         engines.opensearch_missing,
-        lambda: engines.opensearch(tmp_path_factory.mktemp("opensearch")),
+        "opensearch",
+        engines.opensearch,
         emulator=False,
     )

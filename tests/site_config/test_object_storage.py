@@ -68,9 +68,9 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:
 
 
 @pytest.fixture(scope="session")
-def s3_server(tmp_path_factory):
-    """S3Proxy on a free loopback port (one per test worker), stopped with its process group
-    after the session; skipped when it is not built, failed when ``REQUIRE_S3=1``."""
+def s3_server():
+    """S3Proxy on a free loopback port, one for the test run (``engines.shared``: each test
+    makes buckets of its own); skipped when it is not built, failed when ``REQUIRE_S3=1``."""
     from tests import engines, s3
 
     if reason := s3.missing():
@@ -78,8 +78,7 @@ def s3_server(tmp_path_factory):
             pytest.fail(f"REQUIRE_S3=1, but {reason}")
         pytest.skip(reason)
     try:
-        with engines.running(s3.server(tmp_path_factory.mktemp("s3proxy"))) as service:
-            yield service
+        return SimpleNamespace(url=engines.shared("s3proxy", s3.server))
     except engines.EngineFailed as exc:
         pytest.fail(str(exc))
 
