@@ -15,17 +15,22 @@ BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint check messages compilemessages migrate demo serve lock bench bench-short load faults clean browser-deps services search-engines s3-server
 
+# The virtualenv, and in it uv (pinned with its hashes in requirements/uv.txt, installed by
+# the venv's own pip), which installs the pinned requirements in hash-checking mode: about
+# 2 s instead of pip's 25 s.
+UV_INSTALL := $(BIN)/uv pip install --quiet --python $(PY) --require-hashes
+
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements/uv.txt
 
 $(VENV)/.base-installed: requirements/base.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements/base.txt
+	$(UV_INSTALL) -r requirements/base.txt
 	@touch $@
 
 $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(UV_INSTALL) -r requirements/dev.txt
 	@touch $@ $(VENV)/.base-installed
 
 # Compiled in Python (polib), so no system gettext is needed.
@@ -121,10 +126,12 @@ faults: $(VENV)/.dev-installed compilemessages search-engines
 # Re-pin requirements/*.txt from pyproject.toml with uv, with every file's hash (pip then
 # installs in hash-checking mode). Pins already in the files are kept unless the ranges in
 # pyproject.toml exclude them; LOCK_ARGS=--upgrade takes the newest allowed.
-LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet $(LOCK_ARGS)
+COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --quiet
+LOCK := $(COMPILE) pyproject.toml $(LOCK_ARGS)
 lock: $(VENV)/.dev-installed
 	$(LOCK) -o requirements/base.txt
 	$(LOCK) --extra dev -c requirements/base.txt -o requirements/dev.txt
+	grep -E '^uv==' requirements/dev.txt | sed 's/ *\\$$//' | $(COMPILE) - -o requirements/uv.txt
 
 clean:
 	rm -rf $(VENV) tests/engines/target tests/s3/target db.sqlite3 static_collected test-artifacts .pytest_cache .ruff_cache
