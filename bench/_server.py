@@ -206,14 +206,31 @@ def prepare_database(env: dict, log: Path) -> None:
             if env.get("SEARCH_ENGINE", "database") != "database":
                 manage(env, "search_index", "rebuild", log=log)
     else:
-        fresh_database(url)
-        with step("migrate"):
+        migrated = _migrated_template(env, log)
+        fresh_database(url, template=migrated)
+        with step("migrate" + (" (from the test runner's migrated template)" if migrated else "")):
             manage(env, "migrate", "--noinput", log=log)
         with step("load_demo"):
             manage(env, "load_demo", log=log, extra_env={"TASKS_BACKEND": "dummy"})
         _keep_template(url, fingerprint, media)
     with step("collectstatic"):
         manage(env, "collectstatic", "--noinput", log=log)
+
+
+def _migrated_template(env: dict, log: Path) -> str:
+    """The PostgreSQL test runner's migrated template for these migrations when the server
+    has one (``tests/migrated.py``; CI's test run makes it), else "": the database then
+    starts migrated and migrate finds nothing to apply."""
+    from tests.migrated import TEMPLATE_PREFIX
+
+    code = "from tests import migrated; print(migrated.postgresql_template())"
+    output = manage(env, "shell", "-c", code, log=log)
+    name = next((word for word in output.split() if word.startswith(TEMPLATE_PREFIX)), "")
+    if not name:
+        return ""
+    with _server_connection(env["DATABASE_URL"]) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return name if found.fetchone() else ""
 
 
 def _server_connection(url: str):
