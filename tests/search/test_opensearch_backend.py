@@ -1,6 +1,6 @@
 """The search contract against a real OpenSearch node: ``OPENSEARCH_URL`` when set, else
-the node `make search-engines` builds from Maven Central (tests/engines), started per test
-worker. Without Java or the built node the cases skip with the reason; CI sets
+the node `make search-engines` builds from Maven Central (tests/engines), one for the test
+run. Without Java or the built node the cases skip with the reason; CI sets
 ``REQUIRE_SEARCH_ENGINE=1``, which makes them fail instead."""
 
 import pytest
