@@ -12,7 +12,7 @@ PORT   ?= 8000
 # never runs a test after a transactional one that should come before it, and neither is
 # left alone with the long last ones (xdist's default chunks left one worker 80 s of
 # journeys while the other idled; work stealing runs stolen tests out of that order).
-PYTEST_ARGS ?= -n auto --dist load --maxschedchunk 2
+PYTEST_ARGS ?= -n auto --dist load --maxschedchunk 1
 # Absolute links (sitemap, e-mails) follow where make run serves.
 BASE_URL ?= http://$(HOST):$(PORT)
 
