@@ -36,8 +36,12 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(PY)
 	$(UV_INSTALL) -r requirements/dev.txt
 	@touch $@ $(VENV)/.base-installed
 
-# Compiled in Python (polib), so no system gettext is needed.
-compilemessages: $(VENV)/.base-installed
+# Compiled in Python (polib), so no system gettext is needed; only when a catalog changed
+# (make compares the files' times, as compile_catalogs itself does, without starting Django).
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
+compilemessages: $(CATALOGS:.po=.mo)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.base-installed
 	$(MANAGE) compile_catalogs
 
 migrate: $(VENV)/.base-installed compilemessages
