@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process.
 # pytest-django runs the transactional tests (browser journeys) last, after which a worker's
-# database is emptied: tests are handed out in that order, two at a time, so that a worker
+# database is emptied: tests are handed out in that order, one per test done, so that a worker
 # never runs a test after a transactional one that should come before it, and neither is
 # left alone with the long last ones (xdist's default chunks left one worker 80 s of
 # journeys while the other idled; work stealing runs stolen tests out of that order).

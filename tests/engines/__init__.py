@@ -197,13 +197,13 @@ def stop_group(pid: int, timeout: float = 25) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
+    while is_running(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):  # what is left in its group
         os.killpg(pid, signal.SIGKILL)
 
 
-def _alive(pid: int) -> bool:
+def is_running(pid: int) -> bool:
     with contextlib.suppress(ChildProcessError):
         if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child: reaped now
             return False
@@ -232,7 +232,7 @@ def shared(key: str, make) -> str:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if state.exists():
             known = json.loads(state.read_text())
-            if _alive(known["pid"]):  # it answered when it was written
+            if is_running(known["pid"]):  # it answered when it was written
                 return known["url"]
         service = make(folder / key).start()
         service.wait_until_answering()
