@@ -38,9 +38,8 @@ def migrate() -> None:
     from tests import migrated
 
     connection.ensure_connection()
-    if migrated.restore_sqlite(connection):
-        call_command("migrate", verbosity=0)  # nothing left to apply: a check, and post_migrate
-    else:
-        call_command("migrate", verbosity=0)
+    restored = migrated.restore_sqlite(connection)
+    call_command("migrate", verbosity=0)  # after a copy, nothing left to apply
+    if not restored:
         migrated.keep_sqlite(connection)
     call_command("createcachetable", verbosity=0)

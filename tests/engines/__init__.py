@@ -73,16 +73,8 @@ class Service:
         ``timeout``), then wait for the leader."""
         if self.process is None:
             return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL if kill else signal.SIGTERM)
-            self.process.wait(timeout=timeout)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError):  # what the leader left in its group
-            os.killpg(self.process.pid, signal.SIGKILL)
+        stop_group(self.process.pid, timeout, first=signal.SIGKILL if kill else signal.SIGTERM)
+        self.process.wait(timeout=10)  # reaped by stop_group: returns at once
         self.process = None
 
     def log_tail(self, chars: int = 1500) -> str:
@@ -191,11 +183,12 @@ def opensearch(home: Path, *, port: int = 0, heap: str = OPENSEARCH_HEAP) -> Ser
     )
 
 
-def stop_group(pid: int, timeout: float = 25) -> None:
-    """Stop the process group led by ``pid``, a service this process did not start (see
-    ``shared``): SIGTERM, then SIGKILL if the leader outlasts ``timeout``."""
+def stop_group(pid: int, timeout: float = 25, *, first: int = signal.SIGTERM) -> None:
+    """Stop the process group led by ``pid``, started here (``Service.stop``) or by another
+    process (``shared``): ``first`` (SIGTERM), then SIGKILL to whatever is left in the group
+    once the leader is gone or has outlasted ``timeout``."""
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGTERM)
+        os.killpg(pid, first)
     deadline = time.monotonic() + timeout
     while is_running(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
