@@ -8,11 +8,14 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process.
 # pytest-django runs the transactional tests (browser journeys) last, after which a worker's
-# database is emptied: tests are handed out in that order, one per test done, so that a worker
-# never runs a test after a transactional one that should come before it, and neither is
-# left alone with the long last ones (xdist's default chunks left one worker 80 s of
-# journeys while the other idled; work stealing runs stolen tests out of that order).
-PYTEST_ARGS ?= -n auto --dist load --maxschedchunk 1
+# database is emptied: tests are handed out in that order (no reordering by size), a few at a
+# time, so that a worker never runs a test after a transactional one that should come before
+# it, and neither is left alone with the long last ones (xdist's default chunks left one
+# worker 80 s of journeys while the other idled; work stealing runs stolen tests out of that
+# order). The tests that share a world built for their module go to one worker together
+# (xdist_group, set by tests/conftest.py), so the world is built once.
+PYTEST_DIST ?= -n auto --dist loadgroup --no-loadscope-reorder
+PYTEST_ARGS ?= $(PYTEST_DIST)
 # Absolute links (sitemap, e-mails) follow where make run serves.
 BASE_URL ?= http://$(HOST):$(PORT)
 

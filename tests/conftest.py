@@ -15,6 +15,9 @@ from tests import engines, snapshot
 
 _SERVICES = pytest.StashKey[Path]()
 
+# The marks that decide where and in which run a test goes (no_database, xdist_group).
+pytest_plugins = ["tests.distribution"]
+
 
 def pytest_configure(config):
     """The run's folder for the servers its test workers share (search engines, S3Proxy:
@@ -33,22 +36,6 @@ def pytest_unconfigure(config):
         engines.stop_shared(folder)
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(engines.SHARED, None)
-
-
-# What gives a test the database: pytest-django's mark, or a fixture that needs it
-# (``item.fixturenames`` holds every fixture a test needs, directly or not).
-_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
-
-
-def pytest_collection_modifyitems(config, items):
-    """A test that can reach no database (no ``django_db`` mark, no database fixture; any
-    query would fail it) is marked ``no_database``: its outcome is the same on every
-    database, so CI's PostgreSQL run leaves it to the SQLite one."""
-    for item in items:
-        if item.get_closest_marker("django_db") is None and not (
-            _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        ):
-            item.add_marker(pytest.mark.no_database)
 
 
 class _Quiet:
