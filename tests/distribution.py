@@ -25,9 +25,11 @@ def _database_order(item) -> int:
     return 0 if mark is not None or "db" in fixtures else 2
 
 
-def _builds_a_shared_world(item) -> bool:
-    """Whether the test needs a module- or class-scoped fixture that writes to the database
-    (it asks for ``django_db_blocker``, directly or through another fixture)."""
+def _shared_world(item) -> str:
+    """Where the world the test shares is built once, or "" when it shares none: a module-
+    or class-scoped fixture that writes to the database (it asks for ``django_db_blocker``,
+    directly or through another fixture) is built once per module, a package-scoped one
+    once for its package (its folder)."""
     definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
 
     def needs_database(name, seen):
@@ -38,13 +40,19 @@ def _builds_a_shared_world(item) -> bool:
         seen.add(name)
         return any(needs_database(arg, seen) for arg in definitions[name][-1].argnames)
 
-    return any(
-        definitions[name][-1].scope in _SHARED_SCOPES
-        and definitions[name][-1].baseid  # the project's fixtures, not pytest-django's own
-        and needs_database(name, set())
-        for name in getattr(item, "fixturenames", ())
-        if name in definitions
-    )
+    worlds = set()
+    for name in getattr(item, "fixturenames", ()):
+        if name not in definitions:
+            continue
+        fixture = definitions[name][-1]
+        if fixture.scope not in _SHARED_SCOPES or not fixture.baseid:
+            continue  # built once per worker anyway, or pytest-django's own
+        if needs_database(name, set()):
+            worlds.add(fixture.baseid if fixture.scope == "package" else "module")
+    if not worlds:
+        return ""
+    # A package's world holds its modules' worlds too: the package names the group then.
+    return min(worlds - {"module"}, default=item.nodeid.split("::", 1)[0], key=len)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -55,8 +63,8 @@ def pytest_collection_modifyitems(config, items):
     would fail it) is marked ``no_database``: its outcome is the same on every database, so
     CI's PostgreSQL run leaves it to the SQLite one.
 
-    Tests that share a world built once for their module (the demo, the permission and XSS
-    worlds) are one ``xdist_group``, so that ``--dist loadgroup`` builds that world on one
+    Tests that share a world built once for their module or package (the demo, the permission
+    and XSS worlds) are one ``xdist_group``, so that ``--dist loadgroup`` builds that world on one
     worker instead of on each. The group is also named by pytest-django's place for the test,
     so that it never holds a transactional test together with tests that must run before it.
     """
@@ -65,6 +73,6 @@ def pytest_collection_modifyitems(config, items):
             _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         ):
             item.add_marker(pytest.mark.no_database)
-        if _builds_a_shared_world(item):
-            module = item.nodeid.split("::", 1)[0]
-            item.add_marker(pytest.mark.xdist_group(f"{module}:{_database_order(item)}"))
+        world = _shared_world(item)
+        if world:
+            item.add_marker(pytest.mark.xdist_group(f"{world}:{_database_order(item)}"))

@@ -1,7 +1,8 @@
 """How ``make test`` hands tests to its workers (``tests/distribution.py`` with pytest-xdist's
 ``--dist loadgroup``): the tests that share a world built for their module run on one worker,
-so the world is built once, and the others are spread one by one. A small suite of its own
-runs here in a child pytest, as the real one does."""
+so the world is built once (a package's world: one worker for all its modules), and the
+others are spread one by one. A small suite of its own runs here in a child pytest, as the
+real one does."""
 
 import re
 import subprocess
@@ -26,6 +27,22 @@ def settings_read_once():
     return {}
 '''
 
+PACKAGE_CONFTEST = """
+import pytest
+
+@pytest.fixture(scope="package")
+def package_world(django_db_setup):
+    return object()
+"""
+
+PACKAGE_MODULE = """
+import pytest
+
+@pytest.mark.parametrize("n", range(4))
+def test_in_the_package_world(package_world, n):
+    pass
+"""
+
 MODULE = """
 import pytest
 
@@ -48,6 +65,12 @@ def _run(tmp_path: Path) -> dict[str, set[str]]:
     (tmp_path / "conftest.py").write_text(CONFTEST)
     for name in ("test_a.py", "test_b.py"):
         (tmp_path / name).write_text(MODULE)
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "conftest.py").write_text(PACKAGE_CONFTEST)
+    for name in ("test_c.py", "test_d.py"):
+        (package / name).write_text(PACKAGE_MODULE)
     # The same distribution arguments as the Makefile's PYTEST_DIST.
     argv = [sys.executable, "-m", "pytest", "-p", "tests.distribution", "-p", "no:django"]
     argv += ["-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup"]
@@ -65,7 +88,7 @@ def _run(tmp_path: Path) -> dict[str, set[str]]:
     for worker, test in re.findall(r"\[(gw\d)\] \[ *\d+%\] PASSED (\S+)", result.stdout):
         function = test.split("[", 1)[0]
         workers.setdefault(function, set()).add(worker)
-    assert sum(1 for _ in re.finditer(r" PASSED ", result.stdout)) == 36, result.stdout
+    assert sum(1 for _ in re.finditer(r" PASSED ", result.stdout)) == 44, result.stdout
     return workers
 
 
@@ -73,6 +96,10 @@ def test_tests_sharing_a_module_world_run_on_one_worker_and_the_rest_are_spread(
     workers = _run(tmp_path)
     for module in ("test_a.py", "test_b.py"):
         assert len(workers[f"{module}::test_in_the_world"]) == 1, workers
+    # A package's world: all its modules' tests on one worker.
+    package = workers["package/test_c.py::test_in_the_package_world"]
+    assert package == workers["package/test_d.py::test_in_the_package_world"], workers
+    assert len(package) == 1, workers
     # Spread over both workers: nothing keeps them together.
     alone = set().union(
         *(
