@@ -14,7 +14,14 @@ import os
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import ARTIFACTS, BLOCKING, WIDTHS, run_axe, sign_in
+from tests.browser.conftest import (
+    ARTIFACTS,
+    BLOCKING,
+    WIDTHS,
+    axe_on_every_page,
+    run_axe,
+    sign_in,
+)
 from tests.factories import UserFactory, in_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -130,6 +137,7 @@ def test_no_serious_or_critical_violations_on_any_page(
             viewport={"width": width, "height": height}, base_url=live_server.url
         )
         context.set_default_timeout(10_000)
+        axe_on_every_page(context, axe_source)
         page = context.new_page()
 
         where = f"{width_name} {language}"
@@ -151,6 +159,7 @@ def test_no_serious_or_critical_violations_on_any_page(
         context = browser.new_context(
             viewport={"width": width, "height": height}, base_url=live_server.url
         )
+        axe_on_every_page(context, axe_source)
         page = context.new_page()
         sign_in(page, staff, f"/{language}/forum/staff/")
         for url in STAFF_PAGES:
