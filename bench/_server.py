@@ -173,7 +173,6 @@ def step(label: str):
 # The migrated database with the demo, kept between runs (``make load`` then ``make faults``
 # in CI) while the code that builds it is unchanged: a copy costs seconds, a build a minute.
 TEMPLATE_DATABASE = "helpcenter_bench_template"
-TEMPLATE_MEDIA = RESULTS / "template-media"
 # What the database and media of a fresh build depend on: the apps' code, migrations and
 # demo content, and the pinned requirements.
 SOURCES = ("kb", "forum", "search", "site_config", "requirements")
@@ -191,6 +190,15 @@ def source_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _template_media(fingerprint: str) -> Path:
+    """The template's media files, beside it on this machine: in its cache folder (where the
+    test runner keeps its migrated databases), so a fresh clone finds them as it finds the
+    template database on the server; named by the code they were built from."""
+    from tests.migrated import cache_folder
+
+    return cache_folder().parent / f"bench-template-media-{fingerprint[:20]}"
+
+
 def prepare_database(env: dict, log: Path) -> None:
     """The database with migrations and the demo, its media, the search indexes and the
     static files. A copy of the template when it was built from the same code; otherwise
@@ -199,10 +207,11 @@ def prepare_database(env: dict, log: Path) -> None:
     while the run measures) and kept as the template."""
     url, media = env["DATABASE_URL"], Path(env["MEDIA_ROOT"])
     fingerprint = source_fingerprint()
-    if _template_is(url, fingerprint) and TEMPLATE_MEDIA.is_dir():
+    template_media = _template_media(fingerprint)
+    if _template_is(url, fingerprint) and template_media.is_dir():
         with step("copy of the migrated demo database"):
             fresh_database(url, template=TEMPLATE_DATABASE)
-            shutil.copytree(TEMPLATE_MEDIA, media, dirs_exist_ok=True)
+            shutil.copytree(template_media, media, dirs_exist_ok=True)
             if env.get("SEARCH_ENGINE", "database") != "database":
                 manage(env, "search_index", "rebuild", log=log)
     else:
@@ -261,9 +270,12 @@ def _keep_template(url: str, fingerprint: str, media: Path) -> None:
         connection.execute(
             sql.SQL("COMMENT ON DATABASE {} IS {}").format(template, sql.Literal(fingerprint))
         )
-    shutil.rmtree(TEMPLATE_MEDIA, ignore_errors=True)
+    kept = _template_media(fingerprint)
+    for old in kept.parent.glob("bench-template-media-*"):  # one template: one set of media
+        shutil.rmtree(old, ignore_errors=True)
+    kept.mkdir(parents=True)
     if media.is_dir():
-        shutil.copytree(media, TEMPLATE_MEDIA)
+        shutil.copytree(media, kept, dirs_exist_ok=True)
 
 
 # --- processes ---------------------------------------------------------------------------
