@@ -1,8 +1,9 @@
 """How ``make test`` hands tests to its workers (``tests/distribution.py`` with pytest-xdist's
 ``--dist loadgroup``): the tests that share a world built for their module run on one worker,
 so the world is built once (a package's world: one worker for all its modules), and the
-others are spread one by one. A small suite of its own runs here in a child pytest, as the
-real one does."""
+others are sent one by one. A small suite of its own runs here in a child pytest, as the
+real one does. Which worker takes an ungrouped test depends on timing, so what is checked
+for those is that xdist got them without a group."""
 
 import re
 import subprocess
@@ -60,8 +61,9 @@ def test_alone(n):
 """
 
 
-def _run(tmp_path: Path) -> dict[str, set[str]]:
-    """The workers each test ran on, by test function."""
+def _run(tmp_path: Path) -> dict[str, dict[str, set[str]]]:
+    """By test function: the groups its tests were sent in (the ``@group`` xdist adds to
+    their ids, "" for none) and the workers they ran on."""
     (tmp_path / "conftest.py").write_text(CONFTEST)
     for name in ("test_a.py", "test_b.py"):
         (tmp_path / name).write_text(MODULE)
@@ -84,28 +86,27 @@ def _run(tmp_path: Path) -> dict[str, set[str]]:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    workers: dict[str, set[str]] = {}
+    found: dict[str, dict[str, set[str]]] = {}
     for worker, test in re.findall(r"\[(gw\d)\] \[ *\d+%\] PASSED (\S+)", result.stdout):
-        function = test.split("[", 1)[0]
-        workers.setdefault(function, set()).add(worker)
+        function, _parameters = test.split("[", 1)
+        group = _parameters.partition("@")[2]
+        seen = found.setdefault(function, {"groups": set(), "workers": set()})
+        seen["groups"].add(group)
+        seen["workers"].add(worker)
     assert sum(1 for _ in re.finditer(r" PASSED ", result.stdout)) == 44, result.stdout
-    return workers
+    return found
 
 
-def test_tests_sharing_a_module_world_run_on_one_worker_and_the_rest_are_spread(tmp_path):
-    workers = _run(tmp_path)
+def test_tests_sharing_a_world_are_sent_together_and_the_rest_one_by_one(tmp_path):
+    found = _run(tmp_path)
     for module in ("test_a.py", "test_b.py"):
-        assert len(workers[f"{module}::test_in_the_world"]) == 1, workers
-    # A package's world: all its modules' tests on one worker.
-    package = workers["package/test_c.py::test_in_the_package_world"]
-    assert package == workers["package/test_d.py::test_in_the_package_world"], workers
-    assert len(package) == 1, workers
-    # Spread over both workers: nothing keeps them together.
-    alone = set().union(
-        *(
-            workers[f"{module}::test_{kind}"]
-            for module in ("test_a.py", "test_b.py")
-            for kind in ("alone", "with_a_module_fixture_that_writes_nothing")
-        )
-    )
-    assert alone == {"gw0", "gw1"}, workers
+        world = found[f"{module}::test_in_the_world"]
+        assert world["groups"] == {f"{module}:2"}, found  # no database mark: pytest-django's 2
+        assert len(world["workers"]) == 1, found
+        for kind in ("alone", "with_a_module_fixture_that_writes_nothing"):
+            assert found[f"{module}::test_{kind}"]["groups"] == {""}, found
+    # A package's world: all its modules' tests in one group, on one worker.
+    c = found["package/test_c.py::test_in_the_package_world"]
+    d = found["package/test_d.py::test_in_the_package_world"]
+    assert c["groups"] == d["groups"] == {"package:2"}, found
+    assert len(c["workers"] | d["workers"]) == 1, found
