@@ -13,7 +13,7 @@ PORT   ?= 8000
 # it, and neither is left alone with the long last ones (xdist's default chunks left one
 # worker 80 s of journeys while the other idled; work stealing runs stolen tests out of that
 # order). The tests that share a world built for their module go to one worker together
-# (xdist_group, set by tests/conftest.py), so the world is built once.
+# (xdist_group, set by tests/distribution.py), so the world is built once.
 PYTEST_DIST ?= -n auto --dist loadgroup --no-loadscope-reorder
 PYTEST_ARGS ?= $(PYTEST_DIST)
 # Absolute links (sitemap, e-mails) follow where make run serves.

@@ -258,7 +258,20 @@ def _template_is(url: str, fingerprint: str) -> bool:
 
 
 def _keep_template(url: str, fingerprint: str, media: Path) -> None:
+    """The media first, under a temporary name renamed into place, then the database with
+    the fingerprint as its comment: a run stopped half way leaves no template that looks
+    whole."""
     from psycopg import sql
+
+    kept = _template_media(fingerprint)
+    for old in kept.parent.glob("bench-template-media-*"):  # one template: one set of media
+        shutil.rmtree(old, ignore_errors=True)
+    partial = kept.with_name(f".{kept.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    if media.is_dir():
+        shutil.copytree(media, partial, dirs_exist_ok=True)
+    partial.rename(kept)
 
     name = urlsplit(url).path.lstrip("/")
     template = sql.Identifier(TEMPLATE_DATABASE)
@@ -270,12 +283,6 @@ def _keep_template(url: str, fingerprint: str, media: Path) -> None:
         connection.execute(
             sql.SQL("COMMENT ON DATABASE {} IS {}").format(template, sql.Literal(fingerprint))
         )
-    kept = _template_media(fingerprint)
-    for old in kept.parent.glob("bench-template-media-*"):  # one template: one set of media
-        shutil.rmtree(old, ignore_errors=True)
-    kept.mkdir(parents=True)
-    if media.is_dir():
-        shutil.copytree(media, kept, dirs_exist_ok=True)
 
 
 # --- processes ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Where a test runs: the marks that CI's runs and pytest-xdist's workers go by.
 
 A plugin of its own (``tests/conftest.py`` names it) that imports nothing of the project, so
-that ``tests/test_distribution.py`` can run it on a small suite of its own under xdist.
+that ``tests/test_distribution.py`` can run it on a small suite of its own under xdist. Its
+order classes follow pytest-django's ``pytest_collection_modifyitems``.
 """
 
 import pytest
@@ -14,12 +15,22 @@ _SHARED_SCOPES = {"module", "class", "package"}  # session: built once per worke
 
 
 def _database_order(item) -> int:
-    """pytest-django's place for a test: 0 database, 1 transactional database, 2 none."""
+    """pytest-django's place for a test (its ``pytest_collection_modifyitems``): 0 database,
+    1 transactional database, 2 none."""
     fixtures = set(getattr(item, "fixturenames", ()))
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import TestCase, TransactionTestCase
+
+        if issubclass(cls, TransactionTestCase):  # TestCase is one too
+            return 0 if issubclass(cls, TestCase) else 1
     mark = item.get_closest_marker("django_db")
-    transactional = bool(_TRANSACTIONAL_FIXTURES & fixtures) or bool(
-        mark and (mark.kwargs.get("transaction") or mark.kwargs.get("reset_sequences"))
-    )
+    transactional = bool(_TRANSACTIONAL_FIXTURES & fixtures)
+    if mark is not None:
+        # django_db(transaction=False, reset_sequences=False, ...), by keyword or position
+        positions = dict(zip(("transaction", "reset_sequences"), mark.args, strict=False))
+        how = {**positions, **mark.kwargs}
+        transactional = transactional or bool(how.get("transaction") or how.get("reset_sequences"))
     if transactional:
         return 1
     return 0 if mark is not None or "db" in fixtures else 2
@@ -45,7 +56,9 @@ def _shared_world(item) -> str:
         if name not in definitions:
             continue
         fixture = definitions[name][-1]
-        if fixture.scope not in _SHARED_SCOPES or not fixture.baseid:
+        if fixture.scope not in _SHARED_SCOPES or fixture.func.__module__.startswith(
+            "pytest_django"
+        ):
             continue  # built once per worker anyway, or pytest-django's own
         if needs_database(name, set()):
             worlds.add(fixture.baseid if fixture.scope == "package" else "module")
@@ -53,6 +66,11 @@ def _shared_world(item) -> str:
         return ""
     # A package's world holds its modules' worlds too: the package names the group then.
     return min(worlds - {"module"}, default=item.nodeid.split("::", 1)[0], key=len)
+
+
+def pytest_configure(config):
+    # xdist registers its mark too, but not in a run without it (-p no:xdist).
+    config.addinivalue_line("markers", "xdist_group(name): run on one xdist worker together")
 
 
 @pytest.hookimpl(tryfirst=True)
