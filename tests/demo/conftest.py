@@ -14,19 +14,7 @@ from django.db import transaction
 from django.test import override_settings
 from wagtail.models import Page, PageLogEntry, Revision
 
-from forum.models import (
-    Board,
-    BoardTranslation,
-    MeToo,
-    ModerationLog,
-    Post,
-    Profile,
-    Report,
-    Subscription,
-    Thread,
-    ThreadTag,
-    Vote,
-)
+from forum import models as forum
 from kb.models import PolicyVersion
 from site_config import settings as project_settings
 
@@ -52,17 +40,17 @@ COUNTED = (
     PolicyVersion,
     get_user_model(),
     EmailAddress,
-    Profile,
-    Board,
-    BoardTranslation,
-    Thread,
-    ThreadTag,
-    Post,
-    Vote,
-    MeToo,
-    Subscription,
-    Report,
-    ModerationLog,
+    forum.Profile,
+    forum.Board,
+    forum.BoardTranslation,
+    forum.Thread,
+    forum.ThreadTag,
+    forum.Post,
+    forum.Vote,
+    forum.MeToo,
+    forum.Subscription,
+    forum.Report,
+    forum.ModerationLog,
 )
 
 
