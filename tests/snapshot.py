@@ -3,7 +3,8 @@ for every later test that asks for the same thing on the same database state.
 
 The help center basics (``tests.conftest.load_help_center``: locales, the staff groups,
 the administrator, three home pages with their revisions, translations and search entries)
-cost some 300 queries through Wagtail and the ORM, and some 700 tests ask for them. A
+cost some 300 queries through Wagtail and the ORM, and some 700 tests ask for them; the
+search tests' small help center (``tests/search/conftest.py``) is replayed the same way. A
 recording is what those queries changed, table by table (rows inserted, updated, deleted),
 made once inside a transaction that is rolled back; a replay is a statement or two per
 table. It is what Django's fixtures (``loaddata``) do, with the rows taken from the real
