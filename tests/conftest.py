@@ -59,7 +59,9 @@ def _load_help_center() -> None:
         kb_demo._ensure_home_translation(home, locale, kb_demo.HOMES[code])
 
 
-def _what_the_help_center_reads():
+def what_the_help_center_reads():
+    """The settings the help center basics are built under (a replay's key; the search
+    tests' content, built on them, replays under the same)."""
     from django.conf import settings
 
     return (settings.BASE_URL, settings.LANGUAGES, settings.WAGTAIL_CONTENT_LANGUAGES)
@@ -68,7 +70,7 @@ def _what_the_help_center_reads():
 # Locales, groups, the admin and one help center home per language (the demo basics, without
 # the demo articles): the demo's own loaders the first time in a test process, their rows
 # replayed after that (tests/snapshot.py says when).
-load_help_center = snapshot.Replayed(_load_help_center, key=_what_the_help_center_reads)
+load_help_center = snapshot.Replayed(_load_help_center, key=what_the_help_center_reads)
 
 
 @contextmanager

@@ -24,7 +24,7 @@ def _everything() -> dict:
 
 
 def _fresh() -> snapshot.Replayed:
-    return snapshot.Replayed(conftest._load_help_center, key=conftest._what_the_help_center_reads)
+    return snapshot.Replayed(conftest._load_help_center, key=conftest.what_the_help_center_reads)
 
 
 def test_a_replay_leaves_every_table_as_the_loader_left_it():

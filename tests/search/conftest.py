@@ -3,6 +3,7 @@ import pytest
 from forum import services
 from kb.models import HelpCenterPage, TopicPage
 from tests import snapshot
+from tests.conftest import what_the_help_center_reads
 from tests.factories import (
     FaqPageFactory,
     PolicyPageFactory,
@@ -57,17 +58,12 @@ def _build_content() -> None:
     ThreadFactory(title="Parcel lost in transit", language="en", question__body="Tracking stopped")
 
 
-def _what_the_content_reads():
-    from django.conf import settings
-
-    return (settings.BASE_URL, settings.LANGUAGES, settings.WAGTAIL_CONTENT_LANGUAGES)
-
-
 # Built through the factories and Wagtail the first time in a test process, its rows replayed
 # for each later test that starts from the same database (tests/snapshot.py says when): some
 # 110 tests of the search contract ask for it, at about 0.3 s a build. Nothing it builds is
 # indexed yet (the test's transaction never commits): each test indexes what it needs.
-_content = snapshot.Replayed(_build_content, key=_what_the_content_reads)
+# It reads the settings the help center basics read, under which it is built.
+_content = snapshot.Replayed(_build_content, key=what_the_help_center_reads)
 
 
 @pytest.fixture
